@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EXIT, fail, isShipcheckError } from '../harness/errors.ts';
+
+/** What each `cli/commands/<name>.ts` exports. */
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const commandsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
+
+function commandNames(): string[] {
+  return fs.readdirSync(commandsDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3)).sort();
+}
+
+export async function loadCommand(name: string): Promise<Command> {
+  const names = commandNames();
+  if (!names.includes(name)) throw fail('SHIPCHECK_ERR_UNKNOWN_COMMAND', { command: name, known: names.join(', ') });
+  return (await import(path.join(commandsDir, `${name}.ts`))).default as Command;
+}
+
+async function help(): Promise<void> {
+  const lines = ['Usage: shipcheck <command> [flags]', '', 'Commands:'];
+  for (const n of commandNames()) lines.push(`  ${n.padEnd(10)} ${(await loadCommand(n)).summary}`);
+  lines.push('', 'Run "shipcheck <command> --help" for a command\'s flags.');
+  console.log(lines.join('\n'));
+}
+
+/**
+ * The one entry point: dispatches to a command, prints a known error as one clear line
+ * (no stack) and returns the exit code. Unknown errors print their stack and exit 2.
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (!name || name === 'help' || name === '--help' || name === '-h') { await help(); return EXIT.ok; }
+    if (name === '--version' || name === '-v') {
+      console.log(JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+      return EXIT.ok;
+    }
+    const command = await loadCommand(name);
+    if (rest.includes('--help') || rest.includes('-h')) { console.log(`${command.summary}\n\nUsage: ${command.usage}`); return EXIT.ok; }
+    return await command.run(rest);
+  } catch (e) {
+    if (isShipcheckError(e)) {
+      console.error(`shipcheck: ${e.message}`);
+      return e.exitCode;
+    }
+    console.error(`shipcheck: unexpected error (a bug; please report it with this output):\n${(e as Error)?.stack ?? e}`);
+    return EXIT.harness;
+  }
+}
