@@ -42,6 +42,28 @@ export const errors = {
     `PostgreSQL refuses to run as root and there is no "postgres" user to run it as (${p.reason}). Create one with "useradd --system postgres", or run shipcheck as a non-root user.`),
   SHIPCHECK_ERR_PG_BINARIES: def(EXIT.harness, (p) =>
     `No embedded PostgreSQL binaries for ${p.platform}: ${p.reason}. Run "npm ci" again, or set DATABASE_URL to a PostgreSQL you run yourself.`),
+
+  // --- smoke: browsers and the Playwright suites ---
+  SHIPCHECK_ERR_NO_BROWSER: def(EXIT.harness, (p) =>
+    `No browser found for the smoke suites (looked for Playwright's Chromium, CHROMIUM_PATH, ${p.looked}). Install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium or Chrome executable. shipcheck never downloads browsers.`),
+  SHIPCHECK_ERR_BROWSER_PATH: def(EXIT.harness, (p) =>
+    `CHROMIUM_PATH is ${JSON.stringify(p.path)}, but ${p.reason}. Point CHROMIUM_PATH at a Chromium or Chrome executable (Debian's is /usr/bin/chromium), or unset it to let shipcheck look for one.`),
+  SHIPCHECK_ERR_BROWSER_LAUNCH: def(EXIT.harness, (p) =>
+    `Chromium at ${p.path} did not start: ${p.reason}. Check that it runs ("${p.path} --headless --no-sandbox --version"), reinstall it (apt-get install -y chromium), or set CHROMIUM_PATH to another Chromium.`),
+  SHIPCHECK_ERR_SMOKE_RUNNER: def(EXIT.harness, (p) =>
+    `The Playwright test runner ${p.how} without writing ${p.file}. Its output is above; the full log is ${p.log}.`),
+  SHIPCHECK_ERR_SMOKE_NO_TESTS: def(EXIT.invalidConfig, (p) =>
+    `No smoke test matches --grep ${JSON.stringify(p.grep)}. The suites are tagged @smoke, @a11y and @security; a --grep is a regular expression over test titles and tags.`),
+
+  // --- scenarios: bundling and manifests ---
+  SHIPCHECK_ERR_BUNDLE: def(EXIT.scriptException, (p) =>
+    `Cannot bundle the scenario: ${p.where}${p.more}. Fix the source and run "shipcheck build" again.`),
+  SHIPCHECK_ERR_BUNDLE_MANY: def(EXIT.scriptException, (p) =>
+    `${p.count} scenarios failed to bundle:${p.details}\nFix the sources and run "shipcheck build" again.`),
+  SHIPCHECK_ERR_SCENARIO_UNKNOWN: def(EXIT.invalidConfig, (p) =>
+    `No scenario named "${p.name}" in scenarios/. Known scenarios: ${p.known}.`),
+  SHIPCHECK_ERR_MANIFEST_TOO_BIG: def(EXIT.invalidConfig, (p) =>
+    `The bundle ${p.file} is ${p.size} bytes, over the 1 MiB (1048576 bytes) a Kubernetes ConfigMap can hold. Package it with "k6 archive ${p.file}" and mount the archive from a volume instead of a ConfigMap.`),
 } satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof errors;
