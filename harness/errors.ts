@@ -30,6 +30,8 @@ export const errors = {
     `${p.command}: ${p.detail}. Run "shipcheck ${p.command} --help" for its flags.`),
   SHIPCHECK_ERR_BAD_OPTION: def(EXIT.invalidConfig, (p) =>
     `Invalid value for ${p.option}: ${JSON.stringify(p.value)}. ${p.hint}`),
+  SHIPCHECK_ERR_CONFIG: def(EXIT.invalidConfig, (p) =>
+    `Invalid configuration: ${p.problems}. Fix shipcheck.config.json, the SHIPCHECK_* variable or the flag named.`),
 
   // --- PostgreSQL provisioning ---
   SHIPCHECK_ERR_PG_UNREACHABLE: def(EXIT.harness, (p) =>
