@@ -45,6 +45,16 @@ export const errors = {
   SHIPCHECK_ERR_PG_BINARIES: def(EXIT.harness, (p) =>
     `No embedded PostgreSQL binaries for ${p.platform}: ${p.reason}. Run "npm ci" again, or set DATABASE_URL to a PostgreSQL you run yourself.`),
 
+  // --- reports and the time-series bucketer ---
+  SHIPCHECK_ERR_NDJSON_READ: def(EXIT.invalidConfig, (p) =>
+    `Cannot read the k6 JSON output ${p.file}: ${p.reason}. Pass a file written by "k6 run --out json=<file>" (plain or .gz).`),
+  SHIPCHECK_ERR_NDJSON_EMPTY: def(EXIT.invalidConfig, (p) =>
+    `${p.file} holds no k6 metric samples (${p.lines} lines read, ${p.bad} not k6 JSON output). Pass a file written by "k6 run --out json=<file>".`),
+  SHIPCHECK_ERR_REPORT_INPUT: def(EXIT.invalidConfig, (p) =>
+    `Cannot make a report from ${p.path}: ${p.reason}. Pass a result folder (with summary.json, timeseries.json, smoke.json or drills/) or a k6 --out json file.`),
+  SHIPCHECK_ERR_REPORT_BAD_JSON: def(EXIT.invalidConfig, (p) =>
+    `${p.file} is not valid JSON (${p.reason}). Re-run the step that wrote it, or remove the file.`),
+
   // --- smoke: browsers and the Playwright suites ---
   SHIPCHECK_ERR_NO_BROWSER: def(EXIT.harness, (p) =>
     `No browser found for the smoke suites (looked for Playwright's Chromium, CHROMIUM_PATH, ${p.looked}). Install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium or Chrome executable. shipcheck never downloads browsers.`),
@@ -66,6 +76,16 @@ export const errors = {
     `No scenario named "${p.name}" in scenarios/. Known scenarios: ${p.known}.`),
   SHIPCHECK_ERR_MANIFEST_TOO_BIG: def(EXIT.invalidConfig, (p) =>
     `The bundle ${p.file} is ${p.size} bytes, over the 1 MiB (1048576 bytes) a Kubernetes ConfigMap can hold. Package it with "k6 archive ${p.file}" and mount the archive from a volume instead of a ConfigMap.`),
+
+  // --- engine results: metrics, thresholds, summary ---
+  SHIPCHECK_ERR_THRESHOLDS_INVALID: def(EXIT.invalidConfig, (p) =>
+    `options.thresholds has ${p.count} invalid entr${p.count === 1 ? 'y' : 'ies'}:${p.details}\nFix them (syntax: https://grafana.com/docs/k6/latest/using-k6/thresholds/), or run with --no-thresholds to skip thresholds.`),
+  SHIPCHECK_ERR_METRIC_TYPE_CONFLICT: def(EXIT.scriptException, (p) =>
+    `Metric "${p.name}" is already defined as a ${p.existing}, so it cannot be defined again as a ${p.requested}. Give the new metric another name.`),
+  SHIPCHECK_ERR_METRIC_NAME_INVALID: def(EXIT.scriptException, (p) =>
+    `Invalid metric name ${JSON.stringify(p.name)}: a name is 1 to 128 ASCII letters, digits and underscores, not starting with a digit.`),
+  SHIPCHECK_ERR_SUMMARY_TREND_STATS: def(EXIT.invalidConfig, (p) =>
+    `Invalid summaryTrendStats ${p.value}: ${p.detail}. Use avg, min, med, max, count or p(N) with N from 0 to 100, e.g. "avg,p(95),p(99.9)".`),
 } satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof errors;
