@@ -86,6 +86,20 @@ export const errors = {
     `Invalid metric name ${JSON.stringify(p.name)}: a name is 1 to 128 ASCII letters, digits and underscores, not starting with a digit.`),
   SHIPCHECK_ERR_SUMMARY_TREND_STATS: def(EXIT.invalidConfig, (p) =>
     `Invalid summaryTrendStats ${p.value}: ${p.detail}. Use avg, min, med, max, count or p(N) with N from 0 to 100, e.g. "avg,p(95),p(99.9)".`),
+
+  // --- disaster-recovery drills ---
+  SHIPCHECK_ERR_DRILL_UNKNOWN: def(EXIT.harness, (p) =>
+    `Unknown drill "${p.drill}". The drills are: ${p.known} (or "all").`),
+  SHIPCHECK_ERR_DRILL_TOOL: def(EXIT.harness, (p) =>
+    `${p.tool} ${p.major} not found (looked in PATH and ${p.dirs}${p.found ? `; found ${p.found}` : ''}). Install it: apt-get install postgresql-client-${p.major}.`),
+  SHIPCHECK_ERR_DRILL_UNSAFE: def(EXIT.harness, (p) =>
+    `Refusing to run the ${p.drill} drill against ${p.url}: drills destroy the database they use. Pass --i-know-this-destroys ${p.database} to allow it, or drop --database-url to let the drill create its own cluster.`),
+  SHIPCHECK_ERR_DRILL_SABOTAGE: def(EXIT.harness, (p) =>
+    `Unknown --sabotage "${p.kind}" for the ${p.drill} drill. Known kinds: ${p.known}.`),
+  SHIPCHECK_ERR_DRILL_JOURNAL: def(EXIT.harness, (p) =>
+    `The ${p.drill} drill's journal does not match its schema: ${p.reason}. This is a bug in the drill.`),
+  SHIPCHECK_ERR_DRILL_NEEDS: def(EXIT.harness, (p) =>
+    `The ${p.drill} drill needs ${p.what}: ${p.hint}`),
 } satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof errors;
