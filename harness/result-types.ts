@@ -150,6 +150,10 @@ export interface DrillJournal {
   targets: Record<string, number>;
   objectives: DrillObjective[];
   error?: string;
+  /** Set when the drill was deliberately made to lose data (`--sabotage <kind>`), to prove an objective catches it. */
+  sabotage?: string;
+  /** What the drill ran against: PostgreSQL version, client tools, cluster kind, row counts, ... */
+  context?: Record<string, string | number>;
 }
 
 // ---------------------------------------------------------------- gate.json
