@@ -43,6 +43,13 @@ export interface Timeseries {
   /** Percentiles computed per bucket and in totals for trends, e.g. [50, 90, 95, 99]. */
   percentiles: number[];
   series: TimeseriesSeries[];
+  /**
+   * Trends merged across tag values, for what per-series percentiles cannot give (percentiles
+   * do not add up): per trend metric one series with tags {} (all samples), one with
+   * {expected_response: "true"} when that tag occurs, and one per `name` tag value. Counts here
+   * repeat those in `series`: never sum the two. Optional; added by the bucketer.
+   */
+  aggregates?: TimeseriesSeries[];
 }
 /** Tags kept on series: the ones the report groups by. Others are dropped to bound cardinality. */
 export const SERIES_TAG_KEYS = ['scenario', 'name', 'method', 'status', 'expected_response', 'error_code'] as const;

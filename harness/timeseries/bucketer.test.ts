@@ -93,6 +93,26 @@ describe('NDJSON → bucketer', () => {
     expect(checks.fails).toBe(checkValues.filter((v) => v === 0).length);
   });
 
+  it('merges each trend across tags into aggregates: all samples, successful ones, and per name', async () => {
+    const ts = (await foldNdjson(fixture)).timeseries;
+    const durations = [...groups.values()].filter((g) => g.metric === 'http_req_duration');
+    const cases: Array<[Record<string, string>, (g: Expected) => boolean]> = [
+      [{}, () => true],
+      [{ expected_response: 'true' }, (g) => g.tags.expected_response === 'true'],
+      [{ name: 'POST /api/v1/content/generate' }, (g) => g.tags.name === 'POST /api/v1/content/generate'],
+    ];
+    for (const [tags, pick] of cases) {
+      const agg = ts.aggregates!.find((a) => a.metric === 'http_req_duration' && JSON.stringify(a.tags) === JSON.stringify(tags))!;
+      const all = sortNum(durations.filter(pick).flatMap((g) => g.all));
+      expect(agg.totals.count).toBe(all.length);
+      expect(agg.totals.p!.p95).toBeCloseTo(percentileOfSorted(all, 95), 9);
+      const bySecond = new Map<number, number[]>();
+      for (const g of durations.filter(pick)) for (const [sec, v] of g.bySecond) bySecond.set(sec, [...(bySecond.get(sec) ?? []), ...v]);
+      agg.t.forEach((t, i) => expect(agg.p!.p99![i]).toBeCloseTo(percentileOfSorted(sortNum(bySecond.get(t + firstSecond)!), 99), 9));
+      expect(agg.t).toHaveLength(bySecond.size);
+    }
+  });
+
   it('stays within the sketch and HDR accuracy once buckets and totals exceed their exact caps', async () => {
     const fold = await foldNdjson(fixture, { exactBucketValues: 2, exactTotalValues: 3 });
     for (const g of groups.values()) {

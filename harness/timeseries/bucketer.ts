@@ -142,6 +142,7 @@ export class TimeseriesBucketer implements TimeseriesBucketerApi {
   private readonly exactBucketValues: number;
   private readonly exactTotalValues: number;
   private readonly series = new Map<string, Series>();
+  private readonly aggregates = new Map<string, Series>();
   private newestSecond = -Infinity;
   private sweptAt = -Infinity;
 
@@ -162,6 +163,30 @@ export class TimeseriesBucketer implements TimeseriesBucketerApi {
       this.series.set(key, s);
     }
     const second = Math.floor(time / 1000 / this.bucketSeconds) * this.bucketSeconds;
+    this.addTo(s, second, value, time);
+    if (type === 'trend') {
+      this.addTo(this.aggregate(metric, contains, {}), second, value, time);
+      if (tags.expected_response === 'true') this.addTo(this.aggregate(metric, contains, { expected_response: 'true' }), second, value, time);
+      if (tags.name) this.addTo(this.aggregate(metric, contains, { name: tags.name }), second, value, time);
+    }
+    if (second > this.newestSecond) {
+      this.newestSecond = second;
+      if (second - this.sweptAt >= 1) this.closeOldBuckets(second - this.lateSeconds);
+    }
+  }
+
+  private aggregate(metric: string, contains: Contains, tags: Record<string, string>): Series {
+    const key = seriesKey(metric, tags);
+    let s = this.aggregates.get(key);
+    if (!s) {
+      s = new Series(metric, 'trend', contains, reduceTags(tags));
+      this.aggregates.set(key, s);
+    }
+    return s;
+  }
+
+  private addTo(s: Series, second: number, value: number, time: number): void {
+    const type = s.type;
     let b = s.buckets.get(second);
     if (!b) {
       b = { count: 0, sum: 0, min: Infinity, max: -Infinity, last: value, lastTime: -Infinity };
@@ -181,35 +206,28 @@ export class TimeseriesBucketer implements TimeseriesBucketerApi {
     s.sum += contribution;
     if (value < s.min) s.min = value;
     if (value > s.max) s.max = value;
-
-    if (type === 'trend') {
-      if (b.raw) {
-        b.raw.push(value);
-        if (b.raw.length > this.exactBucketValues) {
-          b.sketch = new BucketSketch();
-          for (const v of b.raw) b.sketch.add(v);
-          b.raw = undefined;
-        }
-      } else if (b.sketch) {
-        b.sketch.add(value);
+    if (type !== 'trend') return;
+    if (b.raw) {
+      b.raw.push(value);
+      if (b.raw.length > this.exactBucketValues) {
+        b.sketch = new BucketSketch();
+        for (const v of b.raw) b.sketch.add(v);
+        b.raw = undefined;
       }
-      s.hist!.recordValue(Math.max(0, Math.round(value * HDR_SCALE)));
-      if (s.rawTotal) {
-        s.rawTotal.push(value);
-        if (s.rawTotal.length > this.exactTotalValues) s.rawTotal = undefined;
-      }
+    } else if (b.sketch) {
+      b.sketch.add(value);
     }
-
-    if (second > this.newestSecond) {
-      this.newestSecond = second;
-      if (second - this.sweptAt >= 1) this.closeOldBuckets(second - this.lateSeconds);
+    s.hist!.recordValue(Math.max(0, Math.round(value * HDR_SCALE)));
+    if (s.rawTotal) {
+      s.rawTotal.push(value);
+      if (s.rawTotal.length > this.exactTotalValues) s.rawTotal = undefined;
     }
   }
 
   /** Turns trend buckets older than `before` into percentiles and frees their values. */
   private closeOldBuckets(before: number): void {
     this.sweptAt = this.newestSecond;
-    for (const s of this.series.values()) {
+    for (const s of [...this.series.values(), ...this.aggregates.values()]) {
       while (s.open.length > 0 && s.open[0]! < before) this.closeBucket(s.buckets.get(s.open.shift()!)!);
     }
   }
@@ -234,38 +252,44 @@ export class TimeseriesBucketer implements TimeseriesBucketerApi {
     let first = Infinity;
     for (const s of this.series.values()) for (const sec of s.buckets.keys()) if (sec < first) first = sec;
     if (!Number.isFinite(first)) first = 0;
-    const out: TimeseriesSeries[] = [];
-    const ordered = [...this.series.values()].sort((a, b) => (a.metric === b.metric ? JSON.stringify(a.tags) < JSON.stringify(b.tags) ? -1 : 1 : a.metric < b.metric ? -1 : 1));
-    for (const s of ordered) {
-      const seconds = [...s.buckets.keys()].sort((a, b) => a - b);
-      const col: TimeseriesSeries = {
-        metric: s.metric, type: s.type, contains: s.contains, tags: s.tags,
-        t: [], count: [], sum: [], min: [], max: [],
-        totals: { count: s.count, sum: s.sum, min: s.min, max: s.max },
-      };
-      if (s.type === 'gauge') col.last = [];
-      if (s.type === 'trend') col.p = Object.fromEntries(this.percentiles.map((p) => [percentileKey(p), [] as number[]]));
-      for (const sec of seconds) {
-        const b = s.buckets.get(sec)!;
-        col.t.push(sec - first);
-        col.count.push(b.count);
-        col.sum.push(b.sum);
-        col.min.push(b.min);
-        col.max.push(b.max);
-        col.last?.push(b.last);
-        if (col.p) {
-          // Still-open buckets are finished on a copy so toJSON() can be called mid-run.
-          const p = b.p ?? this.peekPercentiles(b);
-          this.percentiles.forEach((pc, i) => col.p![percentileKey(pc)]!.push(p[i]!));
-        }
+    const columns = (all: Iterable<Series>) => [...all]
+      .sort((a, b) => (a.metric === b.metric ? (JSON.stringify(a.tags) < JSON.stringify(b.tags) ? -1 : 1) : a.metric < b.metric ? -1 : 1))
+      .map((s) => this.columnsOf(s, first));
+    return {
+      version: 1, startMs: first * 1000, bucketSeconds: this.bucketSeconds, percentiles: [...this.percentiles],
+      series: columns(this.series.values()),
+      aggregates: columns(this.aggregates.values()),
+    };
+  }
+
+  private columnsOf(s: Series, first: number): TimeseriesSeries {
+    const seconds = [...s.buckets.keys()].sort((a, b) => a - b);
+    const col: TimeseriesSeries = {
+      metric: s.metric, type: s.type, contains: s.contains, tags: s.tags,
+      t: [], count: [], sum: [], min: [], max: [],
+      totals: { count: s.count, sum: s.sum, min: s.min, max: s.max },
+    };
+    if (s.type === 'gauge') col.last = [];
+    if (s.type === 'trend') col.p = Object.fromEntries(this.percentiles.map((p) => [percentileKey(p), [] as number[]]));
+    for (const sec of seconds) {
+      const b = s.buckets.get(sec)!;
+      col.t.push(sec - first);
+      col.count.push(b.count);
+      col.sum.push(b.sum);
+      col.min.push(b.min);
+      col.max.push(b.max);
+      col.last?.push(b.last);
+      if (col.p) {
+        // Still-open buckets are finished on a copy so toJSON() can be called mid-run.
+        const p = b.p ?? this.peekPercentiles(b);
+        this.percentiles.forEach((pc, i) => col.p![percentileKey(pc)]!.push(p[i]!));
       }
-      if (s.type === 'trend') {
-        col.totals.p = Object.fromEntries(this.percentiles.map((p) => [percentileKey(p), this.totalPercentile(s, p)]));
-        col.totals.histogram = histogramOf(s);
-      }
-      out.push(col);
     }
-    return { version: 1, startMs: first * 1000, bucketSeconds: this.bucketSeconds, percentiles: [...this.percentiles], series: out };
+    if (s.type === 'trend') {
+      col.totals.p = Object.fromEntries(this.percentiles.map((p) => [percentileKey(p), this.totalPercentile(s, p)]));
+      col.totals.histogram = histogramOf(s);
+    }
+    return col;
   }
 
   private peekPercentiles(b: Bucket): number[] {
