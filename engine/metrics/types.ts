@@ -49,8 +49,11 @@ export interface MetricsRegistryApi {
   add(def: MetricDef, value: number, tags: Tags, time: number): void;
   /** Thresholds over everything seen so far; `elapsedMs` is time since the test started. */
   evaluate(elapsedMs: number): ThresholdEvaluation;
-  /** The `metrics` part of handleSummary data (with thresholds' ok). */
-  summaryMetrics(): K6SummaryData['metrics'];
+  /**
+   * The `metrics` part of handleSummary data (with thresholds' ok). Counter rates divide by
+   * `testRunDurationMs` (default: the elapsed time of the last evaluate()).
+   */
+  summaryMetrics(testRunDurationMs?: number): K6SummaryData['metrics'];
   snapshot(): RegistrySnapshot;
   merge(snapshot: RegistrySnapshot): void;
 }
