@@ -83,7 +83,7 @@ export const errors = {
   SHIPCHECK_ERR_METRIC_TYPE_CONFLICT: def(EXIT.scriptException, (p) =>
     `Metric "${p.name}" is already defined as a ${p.existing}, so it cannot be defined again as a ${p.requested}. Give the new metric another name.`),
   SHIPCHECK_ERR_METRIC_NAME_INVALID: def(EXIT.scriptException, (p) =>
-    `Invalid metric name ${JSON.stringify(p.name)}: a name is 1 to 128 ASCII letters, digits and underscores, not starting with a digit.`),
+    `Invalid metric name ${JSON.stringify(p.name)}: a name starts with an ASCII letter or an underscore, followed by 1 to 128 ASCII letters, digits or underscores (k6's rule).`),
   SHIPCHECK_ERR_SUMMARY_TREND_STATS: def(EXIT.invalidConfig, (p) =>
     `Invalid summaryTrendStats ${p.value}: ${p.detail}. Use avg, min, med, max, count or p(N) with N from 0 to 100, e.g. "avg,p(95),p(99.9)".`),
 
