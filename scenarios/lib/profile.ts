@@ -1,0 +1,34 @@
+/**
+ * Load profiles, chosen with `-e PROFILE=<name>`. One scenario file serves every size: the
+ * shape (ramp, hold, spike) stays, the numbers change.
+ *
+ * - `test`: seconds and a handful of VUs, so the test suite can run every scenario.
+ * - `ci`: each run ≤ 2 minutes; reaches the real targets (500 users held, 10,000 requests
+ *   at a constant arrival rate) so a deploy gate proves them.
+ * - `full`: the targets at their real durations (500 users for 10 min, 10,000+/h for 60 min).
+ * - `soak`: hours, to find leaks and slow drift.
+ */
+export type ProfileName = 'test' | 'ci' | 'full' | 'soak';
+
+export const PROFILES: readonly ProfileName[] = ['test', 'ci', 'full', 'soak'];
+
+function readProfile(): ProfileName {
+  const raw = (__ENV.PROFILE ?? '').trim();
+  if (raw === '') return 'ci';
+  if ((PROFILES as readonly string[]).includes(raw)) return raw as ProfileName;
+  throw new Error(`PROFILE=${JSON.stringify(raw)} is not a profile: use one of ${PROFILES.join(', ')} (default ci).`);
+}
+
+/** The profile of this run (`__ENV.PROFILE`, default `ci`). */
+export const PROFILE: ProfileName = readProfile();
+
+/** Picks this run's value: `byProfile({ test: 5, ci: 500, full: 500, soak: 500 })`. */
+export function byProfile<T>(values: Record<ProfileName, T>): T {
+  return values[PROFILE];
+}
+
+/**
+ * Think time scales with the profile: real users pause seconds between clicks; the test
+ * profile keeps the same rhythm a hundred times faster so a run lasts seconds.
+ */
+export const THINK_SCALE: number = byProfile({ test: 0.01, ci: 1, full: 1, soak: 1 });

@@ -1,0 +1,71 @@
+/*
+ * load-500-users — 500 educators and operators at once, with think time.
+ *
+ * Shape: ramping-vus (closed model: each VU is one user with their own key) ramping to the
+ * 500 concurrent users the service is sized for, holding there, ramping down. Users follow
+ * the school-day mix of journeys (browse, generate, read quality, poll health) and pause
+ * between steps as people do, so 500 VUs means 500 people, not 500 tight loops.
+ *
+ * Profiles: test 5 users for seconds · ci 500 users reached in 30 s and held 60 s (< 2 min)
+ * · full 500 users held 10 min · soak 500 users held 2 h.
+ *
+ * Keys: give as many as you can in API_KEYS: the API rate-limits per key (reads 100/min,
+ * burst 200; generations 100/h), and VU n plays the user of key n mod the pool.
+ */
+import exec from 'k6/execution';
+import { Trend } from 'k6/metrics';
+import type { Options } from 'k6/options';
+import { mixedJourney } from './lib/journeys.ts';
+import { byProfile } from './lib/profile.ts';
+import { ensureContent, requireTargetUp } from './lib/setup.ts';
+import { API_DURATION, apiLatency, failedRequests, GENERATION_DURATION, generationLatency, HEALTH_DURATION, healthLatency, passingChecks, SLO } from './lib/slo.ts';
+import { userKey } from './lib/target.ts';
+
+const USERS = byProfile({ test: 5, ci: SLO.concurrentUsers, full: SLO.concurrentUsers, soak: SLO.concurrentUsers });
+
+const STAGES = byProfile({
+  test: [{ duration: '1s', target: USERS }, { duration: '3s', target: USERS }, { duration: '1s', target: 0 }],
+  ci: [{ duration: '30s', target: USERS }, { duration: '60s', target: USERS }, { duration: '15s', target: 0 }],
+  full: [{ duration: '2m', target: USERS }, { duration: '10m', target: USERS }, { duration: '1m', target: 0 }],
+  soak: [{ duration: '5m', target: USERS }, { duration: '2h', target: USERS }, { duration: '2m', target: 0 }],
+});
+
+/** Users active when each iteration starts: its max proves the target concurrency was reached. */
+const activeUsers = new Trend('active_users');
+
+export const options: Options = {
+  scenarios: {
+    users: {
+      executor: 'ramping-vus',
+      startVUs: 0,
+      stages: STAGES,
+      // A user mid-journey finishes what they are reading before leaving.
+      gracefulRampDown: byProfile({ test: '2s', ci: '10s', full: '30s', soak: '30s' }),
+      gracefulStop: byProfile({ test: '2s', ci: '10s', full: '30s', soak: '30s' }),
+    },
+  },
+  thresholds: {
+    // The service's sizing target: this many users were active at once.
+    active_users: [`max>=${USERS}`],
+    // Reads and writes stay fast at full concurrency: the API's p95/p99 promise.
+    [API_DURATION]: apiLatency(),
+    // Probes stay fast under load, or the orchestrator pulls healthy pods.
+    [HEALTH_DURATION]: healthLatency(),
+    // Generation, which waits on a model, stays within its own budget.
+    [GENERATION_DURATION]: generationLatency(),
+    // Under 1 % errors, 429s included: a rate-limited user is a failed user.
+    http_req_failed: failedRequests(),
+    // Responses are right, not only fast.
+    checks: passingChecks(),
+  },
+};
+
+export async function setup(): Promise<void> {
+  await requireTargetUp({ needsKey: true, checkEveryKey: true });
+  await ensureContent();
+}
+
+export default async function user(): Promise<void> {
+  activeUsers.add(exec.instance.vusActive);
+  await mixedJourney(userKey());
+}
