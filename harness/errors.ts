@@ -87,6 +87,32 @@ export const errors = {
   SHIPCHECK_ERR_SUMMARY_TREND_STATS: def(EXIT.invalidConfig, (p) =>
     `Invalid summaryTrendStats ${p.value}: ${p.detail}. Use avg, min, med, max, count or p(N) with N from 0 to 100, e.g. "avg,p(95),p(99.9)".`),
 
+  // --- engine runtime: options, scripts, the k6 binary ---
+  SHIPCHECK_ERR_ENGINE_OPTIONS: def(EXIT.invalidConfig, (p) =>
+    `Invalid k6 options in ${p.script} (${p.count} problem${p.count === 1 ? '' : 's'}):${p.details}\nFix the script's options (executors: https://grafana.com/docs/k6/latest/using-k6/scenarios/executors/) or the command-line flags.`),
+  SHIPCHECK_ERR_SCRIPT_EXCEPTION: def(EXIT.scriptException, (p) =>
+    `The script threw in ${p.stage}: ${p.message}${p.location ? ` (at ${p.location})` : ''}. Fix the script at that line.`),
+  SHIPCHECK_ERR_SCRIPT_NOT_FOUND: def(EXIT.invalidConfig, (p) =>
+    `Script ${p.script} not found. Give the path of a k6 script (.js, .mjs or .ts).`),
+  SHIPCHECK_ERR_SCRIPT_NO_EXEC: def(EXIT.scriptException, (p) =>
+    `Scenario "${p.scenario}" runs the function "${p.exec}", which ${p.script} does not export. Export it, or set the scenario's exec to one of: ${p.exported}.`),
+  SHIPCHECK_ERR_TARGET_REMOTE: def(EXIT.invalidConfig, (p) =>
+    `Refusing to aim load at ${p.target}: it is not this machine (127.0.0.1, ::1 or localhost). Pass --allow-remote-target if you really mean to load that host.`),
+  SHIPCHECK_ERR_K6_NOT_FOUND: def(EXIT.harness, (p) =>
+    `--engine k6 needs a k6 binary v${p.min} or newer on PATH (${p.found}). Install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/), or use --engine node.`),
+  SHIPCHECK_ERR_K6_RUN: def(EXIT.harness, (p) =>
+    `k6 ${p.how} without writing ${p.file}. Its output is above.`),
+
+  // --- the included API and `shipcheck serve` ---
+  SHIPCHECK_ERR_APP_CONFIG: def(EXIT.invalidConfig, (p) =>
+    `The included API's configuration is invalid: ${p.problems}. Fix the environment variables named.`),
+  SHIPCHECK_ERR_APP_START: def(EXIT.harness, (p) =>
+    `The included API could not start: ${p.reason}.`),
+  SHIPCHECK_ERR_SERVE_LISTEN: def(EXIT.harness, (p) =>
+    `shipcheck serve cannot listen on ${p.host}:${p.port}: ${p.reason}. Pick another port with --port (0 picks a free one).`),
+  SHIPCHECK_ERR_INCLUDED_API: def(EXIT.harness, (p) =>
+    `The included API child process (shipcheck serve) ${p.what}. Its last output:\n${p.tail}`),
+
   // --- disaster-recovery drills ---
   SHIPCHECK_ERR_DRILL_UNKNOWN: def(EXIT.harness, (p) =>
     `Unknown drill "${p.drill}". The drills are: ${p.known} (or "all").`),

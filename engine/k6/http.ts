@@ -1,0 +1,424 @@
+/**
+ * k6/http on undici. Only the async form runs here: `http.asyncRequest(method, url, body,
+ * params)`. The sync calls (get, post, request, batch, ...) would block every VU sharing this
+ * thread, so they stop the test with a message naming the async form. The per-request path
+ * does no regex work and allocates one handler, one tags object and the response.
+ */
+import type { Dispatcher } from 'undici';
+import { claimConnect, sharedAgent } from '../http-agent.ts';
+import { runtime, UnsupportedCallError } from '../runtime.ts';
+import { currentVu, type Vu } from '../vu.ts';
+import type { Tags } from '../metrics/types.ts';
+
+type Body = string | ArrayBuffer | ArrayBufferView | Record<string, unknown> | null | undefined;
+
+export interface ExpectedStatuses { readonly _expected: Array<number | { min: number; max: number }> }
+
+export interface Params {
+  headers?: Record<string, string>;
+  tags?: Record<string, string>;
+  timeout?: string | number;
+  responseType?: 'text' | 'binary' | 'none';
+  responseCallback?: ExpectedStatuses | null;
+  redirects?: number;
+  cookies?: Record<string, string>;
+}
+
+export interface Timings {
+  blocked: number; connecting: number; tls_handshaking: number; sending: number;
+  waiting: number; receiving: number; duration: number;
+}
+
+// ------------------------------------------------------------------ expected statuses
+
+export function expectedStatuses(...statuses: Array<number | { min: number; max: number }>): ExpectedStatuses {
+  for (const s of statuses) {
+    const ok = typeof s === 'number' ? Number.isInteger(s) : (s && typeof s.min === 'number' && typeof s.max === 'number');
+    if (!ok) throw new Error(`http.expectedStatuses: ${JSON.stringify(s)} is neither a status code nor {min, max}.`);
+  }
+  return Object.freeze({ _expected: statuses });
+}
+
+function isExpected(cb: ExpectedStatuses, status: number): boolean {
+  const list = cb._expected;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    if (typeof s === 'number' ? s === status : status >= s.min && status <= s.max) return true;
+  }
+  return false;
+}
+
+let defaultCallback: ExpectedStatuses | null = expectedStatuses({ min: 200, max: 399 });
+
+export function setResponseCallback(cb: ExpectedStatuses | null): void {
+  defaultCallback = cb;
+}
+
+// ------------------------------------------------------------------ response
+
+const canonicalNames = new Map<string, string>();
+/** Go's canonical header form, as k6 shows them: content-type → Content-Type. */
+function canonicalHeader(raw: string): string {
+  let c = canonicalNames.get(raw);
+  if (c !== undefined) return c;
+  c = raw.toLowerCase().split('-').map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w)).join('-');
+  if (canonicalNames.size < 5000) canonicalNames.set(raw, c);
+  return c;
+}
+
+export class Response {
+  status = 0;
+  status_text = '';
+  proto = 'HTTP/1.1';
+  headers: Record<string, string> = {};
+  body: string | ArrayBuffer | null = null;
+  error = '';
+  error_code = 0;
+  url: string;
+  remote_ip = '';
+  remote_port = 0;
+  cookies: Record<string, Array<{ name: string; value: string }>> = {};
+  timings: Timings;
+  request: { method: string; url: string; headers: Record<string, string[]>; body: string; cookies: Record<string, unknown> };
+  tls_version = '';
+  tls_cipher_suite = '';
+  ocsp = { status: 'unknown' };
+
+  constructor(method: string, url: string, reqHeaders: Record<string, string>, reqBody: string, timings: Timings) {
+    this.url = url;
+    this.timings = timings;
+    const h: Record<string, string[]> = {};
+    for (const k in reqHeaders) h[canonicalHeader(k)] = [reqHeaders[k]!];
+    this.request = { method, url, headers: h, body: reqBody, cookies: {} };
+  }
+
+  /** Parses the body as JSON; with a selector, returns the value at that dotted path ("a.b.0.c", "a.#"). */
+  json(selector?: string): unknown {
+    if (this.body === null || this.body === undefined) throw new Error(`Response.json(): the response body of ${this.url} is empty (responseType "none"?).`);
+    const text = typeof this.body === 'string' ? this.body : Buffer.from(this.body).toString('utf8');
+    const value = JSON.parse(text) as unknown;
+    if (selector === undefined) return value;
+    let v: unknown = value;
+    for (const part of selector.split('.')) {
+      if (v === null || v === undefined) return undefined;
+      if (part === '#' && Array.isArray(v)) return v.length;
+      v = (v as Record<string, unknown>)[part];
+    }
+    return v;
+  }
+
+  html(): never {
+    throw new UnsupportedCallError('Response.html() (k6/html) is not available in the shipcheck Node engine. Parse the body with string or JSON methods, or run the script with real k6 (--engine k6).');
+  }
+
+  clickLink(): never { return this.html(); }
+  submitForm(): never { return this.html(); }
+}
+
+// ------------------------------------------------------------------ errors k6 reports
+
+/** k6's error codes (docs: "Error codes") for the failures undici reports. */
+function k6Error(e: unknown): { error: string; code: number } {
+  const err = e as { code?: string; message?: string; cause?: { code?: string } };
+  const code = err?.code ?? err?.cause?.code ?? '';
+  switch (code) {
+    case 'ECONNREFUSED': return { error: 'dial: connection refused', code: 1212 };
+    case 'ECONNRESET': return { error: 'read: connection reset by peer', code: 1220 };
+    case 'EPIPE': return { error: 'write: broken pipe', code: 1201 };
+    case 'ENOTFOUND': case 'EAI_AGAIN': return { error: 'lookup: no such host', code: 1101 };
+    case 'ETIMEDOUT': case 'UND_ERR_CONNECT_TIMEOUT': return { error: 'dial: i/o timeout', code: 1211 };
+    case 'UND_ERR_HEADERS_TIMEOUT': case 'UND_ERR_BODY_TIMEOUT': case 'SHIPCHECK_TIMEOUT': return { error: 'request timeout', code: 1050 };
+    case 'UND_ERR_SOCKET': case 'UND_ERR_CLOSED': return { error: 'unexpected EOF', code: 1000 };
+    default: return { error: err?.message ?? String(e), code: 1000 };
+  }
+}
+
+// ------------------------------------------------------------------ request plumbing
+
+interface ParsedUrl { origin: string; path: string; ok: boolean }
+const urlCache = new Map<string, ParsedUrl>();
+function parseUrl(url: string): ParsedUrl {
+  let p = urlCache.get(url);
+  if (p !== undefined) return p;
+  try {
+    const u = new URL(url);
+    p = { origin: u.origin, path: (u.pathname || '/') + u.search, ok: u.protocol === 'http:' || u.protocol === 'https:' };
+  } catch {
+    p = { origin: '', path: '', ok: false };
+  }
+  if (urlCache.size >= 10_000) urlCache.clear();
+  urlCache.set(url, p);
+  return p;
+}
+
+function encodeBody(body: Body, headers: Record<string, string>): string | Uint8Array | undefined {
+  if (body === null || body === undefined) return undefined;
+  if (typeof body === 'string') return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  // k6 sends a plain object as a form.
+  if (headers['Content-Type'] === undefined && headers['content-type'] === undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+  const form = new URLSearchParams();
+  for (const k in body) form.append(k, String((body as Record<string, unknown>)[k]));
+  return form.toString();
+}
+
+function timeoutMs(t: string | number | undefined): number {
+  if (t === undefined) return 60_000;
+  if (typeof t === 'number') return t;
+  const s = t.trim();
+  let n = parseFloat(s);
+  if (s.endsWith('ms')) return n;
+  if (s.endsWith('m')) n *= 60_000;
+  else if (s.endsWith('h')) n *= 3_600_000;
+  else n *= 1000;
+  return n;
+}
+
+/** One request's life in undici's handler callbacks, turned into k6's timings. */
+class RequestHandler implements Dispatcher.DispatchHandlers {
+  start = performance.now();
+  connectedAt = 0;
+  sentAt = 0;
+  headersAt = 0;
+  status = 0;
+  statusText = '';
+  rawHeaders: Buffer[] | string[] = [];
+  chunks: Buffer[] = [];
+  bodyBytes = 0;
+  headerBytes = 0;
+  abortFn: ((e?: Error) => void) | undefined;
+  timer: NodeJS.Timeout | undefined;
+  resolve!: (h: RequestHandler) => void;
+  failure: unknown;
+  done = false;
+  discardBody: boolean;
+
+  constructor(discardBody: boolean) { this.discardBody = discardBody; }
+
+  onConnect(abort: (e?: Error) => void): void { this.abortFn = abort; this.connectedAt = performance.now(); }
+  onRequestSent(): void { this.sentAt = performance.now(); }
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[], _resume: () => void, statusText: string): boolean {
+    this.headersAt = performance.now();
+    this.status = statusCode;
+    this.statusText = statusText;
+    this.rawHeaders = rawHeaders;
+    return true;
+  }
+  onData(chunk: Buffer): boolean {
+    this.bodyBytes += chunk.length;
+    if (!this.discardBody) this.chunks.push(chunk);
+    return true;
+  }
+  onComplete(): void { this.finish(); }
+  onError(err: Error): void { this.failure = err; this.finish(); }
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.resolve(this);
+  }
+}
+
+function dispatch(opts: Dispatcher.DispatchOptions, discardBody: boolean, timeout: number, vus: number): Promise<RequestHandler> {
+  const h = new RequestHandler(discardBody);
+  const p = new Promise<RequestHandler>((r) => { h.resolve = r; });
+  h.timer = setTimeout(() => {
+    const e = Object.assign(new Error('request timeout'), { code: 'SHIPCHECK_TIMEOUT' });
+    if (h.abortFn) h.abortFn(e);
+    h.onError(e);
+  }, timeout);
+  try {
+    sharedAgent(vus).dispatch(opts, h);
+  } catch (e) {
+    h.onError(e as Error);
+  }
+  return p;
+}
+
+let agentVus = 1;
+/** Called by the runner before VUs start, so the Agent has a connection slot per VU. */
+export function sizeForVus(vus: number): void { agentVus = Math.max(1, vus); }
+
+// ------------------------------------------------------------------ asyncRequest
+
+const emptyParams: Params = {};
+
+export async function asyncRequest(method: string, url: string | { url: string; name?: string }, body?: Body, params?: Params | null): Promise<Response> {
+  const rt = runtime();
+  if (rt.initContext) throw new Error('http.asyncRequest() cannot run in the init context (k6 allows requests only in setup, default/exec functions and teardown).');
+  const vu = currentVu();
+  const p = params ?? emptyParams;
+  method = method.toUpperCase();
+  let name: string | undefined;
+  let urlStr: string;
+  if (typeof url === 'string') urlStr = url;
+  else { urlStr = String(url.url); name = url.name; }
+
+  const headers: Record<string, string> = { 'User-Agent': userAgent() };
+  if (p.headers) for (const k in p.headers) headers[k] = String(p.headers[k]);
+  if (p.cookies) {
+    let c = '';
+    for (const k in p.cookies) c += `${c ? '; ' : ''}${k}=${p.cookies[k]}`;
+    headers.Cookie = c;
+  }
+  const payload = encodeBody(body, headers);
+  const payloadText = payload === undefined ? '' : typeof payload === 'string' ? payload : '';
+  const responseType = p.responseType ?? 'text';
+  const timeout = timeoutMs(p.timeout);
+  let maxRedirects = p.redirects ?? (typeof rt.options.maxRedirects === 'number' ? rt.options.maxRedirects : 10);
+  const callback = p.responseCallback !== undefined ? p.responseCallback : defaultCallback;
+
+  let res: Response;
+  for (;;) {
+    res = await once(rt, vu, method, urlStr, name, headers, payload, payloadText, responseType, timeout, callback, p.tags);
+    const loc = res.headers.Location;
+    if (res.status >= 300 && res.status < 400 && loc && maxRedirects-- > 0 && res.status !== 304) {
+      urlStr = new URL(loc, urlStr).href;
+      name = undefined;
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) method = 'GET';
+      continue;
+    }
+    return res;
+  }
+}
+
+function userAgent(): string {
+  const ua = runtime().options.userAgent;
+  return typeof ua === 'string' ? ua : 'k6/2.2.0 (https://k6.io/) shipcheck-node-engine';
+}
+
+async function once(
+  rt: ReturnType<typeof runtime>, vu: Vu, method: string, url: string, name: string | undefined, headers: Record<string, string>,
+  payload: string | Uint8Array | undefined, payloadText: string, responseType: string, timeout: number,
+  callback: ExpectedStatuses | null, extraTags: Record<string, string> | undefined,
+): Promise<Response> {
+  const u = parseUrl(url);
+  let h: RequestHandler;
+  if (!u.ok) {
+    h = new RequestHandler(true);
+    h.failure = Object.assign(new Error(`invalid URL ${JSON.stringify(url)}`), { code: 'INVALID_URL' });
+  } else {
+    h = await dispatch({ origin: u.origin, path: u.path, method, headers, body: payload }, responseType === 'none', timeout, agentVus);
+  }
+  const end = performance.now();
+  const connecting = h.connectedAt ? claimConnect(h.start) : 0;
+  const connectedAt = h.connectedAt || end;
+  const sentAt = h.sentAt || connectedAt;
+  const headersAt = h.headersAt || end;
+  const waiting = h.headersAt ? headersAt - sentAt : 0;
+  const receiving = h.headersAt ? end - headersAt : 0;
+  const sending = Math.max(0, sentAt - connectedAt);
+  const timings: Timings = {
+    blocked: Math.max(0, connectedAt - h.start - connecting), connecting, tls_handshaking: 0,
+    sending, waiting, receiving, duration: sending + waiting + receiving,
+  };
+  const res = new Response(method, url, headers, payloadText, timings);
+  let received = 0;
+  if (h.failure !== undefined && !h.headersAt) {
+    const { error, code } = u.ok ? k6Error(h.failure) : { error: (h.failure as Error).message, code: 1020 };
+    res.error = error;
+    res.error_code = code;
+  } else {
+    res.status = h.status;
+    res.status_text = `${h.status} ${h.statusText}`;
+    const raw = h.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const k = canonicalHeader(raw[i]!.toString());
+      const v = raw[i + 1]!.toString();
+      received += k.length + v.length + 4;
+      res.headers[k] = res.headers[k] === undefined ? v : `${res.headers[k]}, ${v}`;
+    }
+    received += 17 + h.statusText.length + h.bodyBytes;
+    if (responseType !== 'none') {
+      const buf = h.chunks.length === 1 ? h.chunks[0]! : Buffer.concat(h.chunks);
+      res.body = responseType === 'binary' ? buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer : buf.toString('utf8');
+    }
+    if (h.failure !== undefined) {
+      const { error, code } = k6Error(h.failure);
+      res.error = error;
+      res.error_code = code;
+    }
+  }
+  if (vu.interrupted) return res;
+
+  // Samples: one tags object shared by every metric of this request (k6 does the same).
+  const base = vu.sampleTags;
+  const tags: Tags = {};
+  for (const k in base) tags[k] = base[k]!;
+  tags.proto = 'HTTP/1.1';
+  tags.method = method;
+  tags.url = url;
+  tags.name = name ?? url;
+  tags.status = String(res.status);
+  if (res.error_code) { tags.error_code = String(res.error_code); tags.error = res.error; }
+  let expected = true;
+  if (callback !== null) {
+    expected = res.status !== 0 && isExpected(callback, res.status);
+    tags.expected_response = expected ? 'true' : 'false';
+  }
+  if (extraTags) for (const k in extraTags) tags[k] = String(extraTags[k]);
+
+  const now = Date.now();
+  const b = rt.builtin;
+  rt.emit(b.http_reqs, 1, tags, now);
+  rt.emit(b.http_req_duration, timings.duration, tags, now);
+  rt.emit(b.http_req_blocked, timings.blocked, tags, now);
+  rt.emit(b.http_req_connecting, timings.connecting, tags, now);
+  rt.emit(b.http_req_tls_handshaking, 0, tags, now);
+  rt.emit(b.http_req_sending, timings.sending, tags, now);
+  rt.emit(b.http_req_waiting, timings.waiting, tags, now);
+  rt.emit(b.http_req_receiving, timings.receiving, tags, now);
+  if (callback !== null) rt.emit(b.http_req_failed, expected ? 0 : 1, tags, now);
+
+  let sent = method.length + u.path.length + 12 + (payload === undefined ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
+  for (const k in headers) sent += k.length + headers[k]!.length + 4;
+  const dataTags = base;
+  rt.emit(b.data_sent, sent, dataTags, now);
+  if (received > 0) rt.emit(b.data_received, received, dataTags, now);
+  return res;
+}
+
+// ------------------------------------------------------------------ the sync API, refused
+
+function syncRefused(call: string, asyncForm: string): never {
+  throw new UnsupportedCallError(
+    `${call} is synchronous: in the shipcheck Node engine it would block every VU sharing the thread. ` +
+    `Write \`${asyncForm}\` instead (real k6 ≥ 0.43 runs it too) and make the calling function async.`,
+  );
+}
+
+export function request(method: string, url: string): never { return syncRefused(`http.request("${method}", ...)`, `await http.asyncRequest('${method}', url, body, params)`); }
+export function get(_url: string): never { return syncRefused('http.get()', "await http.asyncRequest('GET', url, null, params)"); }
+export function post(_url: string): never { return syncRefused('http.post()', "await http.asyncRequest('POST', url, body, params)"); }
+export function put(_url: string): never { return syncRefused('http.put()', "await http.asyncRequest('PUT', url, body, params)"); }
+export function patch(_url: string): never { return syncRefused('http.patch()', "await http.asyncRequest('PATCH', url, body, params)"); }
+export function del(_url: string): never { return syncRefused('http.del()', "await http.asyncRequest('DELETE', url, body, params)"); }
+export function head(_url: string): never { return syncRefused('http.head()', "await http.asyncRequest('HEAD', url, null, params)"); }
+export function options(_url: string): never { return syncRefused('http.options()', "await http.asyncRequest('OPTIONS', url, body, params)"); }
+export function batch(): never { return syncRefused('http.batch()', 'await Promise.all(requests.map((r) => http.asyncRequest(r.method, r.url, r.body, r.params)))'); }
+
+/** http.url`...${x}`: the URL with a `name` tag of the template, so dynamic URLs group in results. */
+export function url(strings: TemplateStringsArray, ...values: unknown[]): { url: string; name: string } {
+  let u = '';
+  let n = '';
+  strings.forEach((s, i) => {
+    u += s; n += s;
+    if (i < values.length) { u += String(values[i]); n += '${}'; }
+  });
+  return { url: u, name: n };
+}
+
+export function file(data: string | ArrayBuffer, filename?: string, contentType = 'application/octet-stream') {
+  return { data, filename, content_type: contentType };
+}
+
+export const OCSP_STATUS_GOOD = 'good';
+export const TLS_1_2 = 'tls1.2';
+export const TLS_1_3 = 'tls1.3';
+
+const http = {
+  asyncRequest, request, get, post, put, patch, del, head, options, batch,
+  expectedStatuses, setResponseCallback, url, file, OCSP_STATUS_GOOD, TLS_1_2, TLS_1_3,
+};
+export default http;
