@@ -1,0 +1,108 @@
+/**
+ * Builds the included API: ecosystem plugins first (helmet, CORS, rate limit, static files),
+ * then our own (PostgreSQL, metrics, auth, errors), then the routes. `server.ts` listens;
+ * tests call `build()` and use `inject()` or a listener on port 0.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { DestinationStream } from 'pino';
+import type { AppConfig } from './config.ts';
+import { migrate } from './db/migrate.ts';
+import { ContentGenerator } from './generation/generator.ts';
+import { ApiError } from './http-errors.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerErrorHandling } from './plugins/error-handler.ts';
+import postgres from './plugins/postgres.ts';
+import { registerRequestMetrics } from './plugins/request-metrics.ts';
+import { TokenBucketStore } from './plugins/token-bucket-store.ts';
+import contentRoutes from './routes/content.ts';
+import healthRoutes from './routes/health.ts';
+import metricsRoutes from './routes/metrics.ts';
+import userRoutes from './routes/users.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance { config: AppConfig; generator: ContentGenerator }
+}
+
+export interface BuildOptions {
+  /** Where logs go (default stdout); tests pass a stream to read them. */
+  logStream?: DestinationStream;
+  /** Apply pending migrations while starting (default true). */
+  migrate?: boolean;
+}
+
+const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
+
+export async function build(config: AppConfig, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Requests are logged by method and URL only; the header holding the key is redacted
+      // in case anything logs a whole request.
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'request.headers.authorization'], censor: '[redacted]' },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
+    bodyLimit: config.bodyLimit,
+    // Unknown fields are rejected, not silently dropped; query strings still coerce to numbers.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.decorate('config', config);
+
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"], 'script-src': ["'self'"], 'style-src': ["'self'"], 'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"], 'connect-src': ["'self'"], 'object-src': ["'none'"], 'base-uri': ["'self'"],
+        'form-action': ["'self'"], 'frame-ancestors': ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  if (config.corsOrigins !== false) {
+    await app.register(cors, { origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['authorization', 'content-type'], maxAge: 600 });
+  }
+  await app.register(rateLimit, {
+    global: false,
+    store: TokenBucketStore,
+    // After auth (onRequest), so only known keys get buckets and anonymous calls get 401.
+    hook: 'preParsing',
+    keyGenerator: (request) => request.apiKey,
+    errorResponseBuilder: (_request, ctx) => new ApiError(429, 'RATE_LIMITED', `Rate limit exceeded for this API key; retry in ${ctx.after}.`, { field: 'authorization' }),
+  });
+  await app.register(fastifyStatic, { root: publicDir, prefix: '/', wildcard: false, index: ['index.html'] });
+
+  await app.register(postgres, { connectionString: config.databaseUrl, max: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs });
+  registerRequestMetrics(app);
+  registerAuth(app, config.apiKeys);
+  registerErrorHandling(app);
+
+  const generator = new ContentGenerator(config);
+  app.decorate('generator', generator);
+  app.addHook('onClose', async () => { await generator.close(); });
+
+  await app.register(healthRoutes);
+  await app.register(contentRoutes);
+  await app.register(userRoutes);
+  await app.register(metricsRoutes);
+
+  if (opts.migrate !== false) {
+    try {
+      await migrate(app.pg);
+    } catch (e) {
+      await app.close();
+      throw e;
+    }
+  }
+  return app;
+}
