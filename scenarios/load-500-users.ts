@@ -12,41 +12,18 @@
  * Keys: give as many as you can in API_KEYS: the API rate-limits per key (reads 100/min,
  * burst 200; generations 100/h), and VU n plays the user of key n mod the pool.
  */
-import exec from 'k6/execution';
-import { Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { mixedJourney } from './lib/journeys.ts';
-import { byProfile } from './lib/profile.ts';
 import { ensureContent, requireTargetUp } from './lib/setup.ts';
-import { API_DURATION, apiLatency, failedRequests, GENERATION_DURATION, generationLatency, HEALTH_DURATION, healthLatency, passingChecks, SLO } from './lib/slo.ts';
-import { userKey } from './lib/target.ts';
-
-const USERS = byProfile({ test: 5, ci: SLO.concurrentUsers, full: SLO.concurrentUsers, soak: SLO.concurrentUsers });
-
-const STAGES = byProfile({
-  test: [{ duration: '1s', target: USERS }, { duration: '3s', target: USERS }, { duration: '1s', target: 0 }],
-  ci: [{ duration: '30s', target: USERS }, { duration: '60s', target: USERS }, { duration: '15s', target: 0 }],
-  full: [{ duration: '2m', target: USERS }, { duration: '10m', target: USERS }, { duration: '1m', target: 0 }],
-  soak: [{ duration: '5m', target: USERS }, { duration: '2h', target: USERS }, { duration: '2m', target: 0 }],
-});
-
-/** Users active when each iteration starts: its max proves the target concurrency was reached. */
-const activeUsers = new Trend('active_users');
+import { userIteration, usersReached, usersScenario } from './lib/sizing.ts';
+import { API_DURATION, apiLatency, failedRequests, GENERATION_DURATION, generationLatency, HEALTH_DURATION, healthLatency, passingChecks } from './lib/slo.ts';
 
 export const options: Options = {
   scenarios: {
-    users: {
-      executor: 'ramping-vus',
-      startVUs: 0,
-      stages: STAGES,
-      // A user mid-journey finishes what they are reading before leaving.
-      gracefulRampDown: byProfile({ test: '2s', ci: '10s', full: '30s', soak: '30s' }),
-      gracefulStop: byProfile({ test: '2s', ci: '10s', full: '30s', soak: '30s' }),
-    },
+    users: usersScenario(),
   },
   thresholds: {
-    // The service's sizing target: this many users were active at once.
-    active_users: [`max>=${USERS}`],
+    // The service's sizing target: 500 users were active at once (active_users max).
+    ...usersReached(),
     // Reads and writes stay fast at full concurrency: the API's p95/p99 promise.
     [API_DURATION]: apiLatency(),
     // Probes stay fast under load, or the orchestrator pulls healthy pods.
@@ -65,7 +42,5 @@ export async function setup(): Promise<void> {
   await ensureContent();
 }
 
-export default async function user(): Promise<void> {
-  activeUsers.add(exec.instance.vusActive);
-  await mixedJourney(userKey());
-}
+export const user = userIteration;
+export default userIteration;

@@ -32,3 +32,23 @@ export function byProfile<T>(values: Record<ProfileName, T>): T {
  * profile keeps the same rhythm a hundred times faster so a run lasts seconds.
  */
 export const THINK_SCALE: number = byProfile({ test: 0.01, ci: 1, full: 1, soak: 1 });
+
+function readInstances(): number {
+  const raw = (__ENV.PARALLELISM ?? '').trim();
+  if (raw === '') return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`PARALLELISM=${JSON.stringify(raw)} must be a whole number ≥ 1 (the number of k6 instances sharing the test).`);
+  return n;
+}
+
+/**
+ * How many k6 instances share this test (k6-operator `parallelism`, passed as
+ * `-e PARALLELISM=N` by `shipcheck manifest`). Each instance runs its execution segment and
+ * judges thresholds on its own share, so count targets are divided among them.
+ */
+export const INSTANCES: number = readInstances();
+
+/** This instance's share of a count target (rounded down, so the shares never exceed the whole). */
+export function perInstance(total: number): number {
+  return Math.floor(total / INSTANCES);
+}
