@@ -39,6 +39,7 @@ const drill = startDrill({
   sabotage: args.sabotage,
 })
 $.verbose = false
+$.quiet = true
 
 const tools = requirePgTools(['pg_dump', 'pg_restore', 'pg_amcheck'], embeddedMajor())
 const work = scratchDir(drill, 'backup')

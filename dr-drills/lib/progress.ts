@@ -7,3 +7,9 @@ export async function withProgress<T>(work: Promise<T>, say: (line: string) => v
 
 /** Seconds between two epoch-ms instants, rounded to the millisecond. */
 export const secondsBetween = (fromMs: number, toMs: number): number => Math.round(toMs - fromMs) / 1000;
+
+/** Stops a background zx process with `signal` (if it still runs) and waits for it to end. */
+export async function stopProcess(proc: { kill(signal?: NodeJS.Signals): Promise<void>; then: PromiseLike<unknown>['then'] }, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
+  try { await proc.kill(signal); } catch { /* already ended */ }
+  try { await proc; } catch { /* its exit status is not ours to judge here */ }
+}
