@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MetricsRegistry } from './registry.ts';
 import { defineBuiltinMetrics } from './builtin.ts';
 import { isShipcheckError } from '../../harness/errors.ts';
-import type { TimeseriesBucketerApi } from '../../harness/timeseries/types.ts';
-import type { Timeseries } from '../../harness/result-types.ts';
+import { TimeseriesBucketer } from '../../harness/timeseries/bucketer.ts';
 
 const T0 = 1_700_000_000_000;
 
@@ -236,20 +235,36 @@ describe('thresholds', () => {
 });
 
 describe('bucketer', () => {
-  it('receives every sample with the metric type and tags', () => {
-    const seen: unknown[][] = [];
-    const bucketer: TimeseriesBucketerApi = {
-      add: (...args) => { seen.push(args); },
-      toJSON: () => ({}) as Timeseries,
-    };
-    const r = new MetricsRegistry({ bucketer });
+  it('forwards every sample to the time-series bucketer, which agrees with the registry', () => {
+    const bucketer = new TimeseriesBucketer();
+    const r = new MetricsRegistry({ summaryTrendStats: ['avg', 'min', 'max', 'count'] });
     const m = defineBuiltinMetrics(r);
-    r.add(m.http_req_duration, 12.5, { name: 'x' }, T0);
-    r.add(m.checks, 1, { check: 'ok' }, T0 + 1);
-    expect(seen).toEqual([
-      ['http_req_duration', 'trend', 'time', 12.5, { name: 'x' }, T0],
-      ['checks', 'rate', 'default', 1, { check: 'ok' }, T0 + 1],
-    ]);
+    const later = new TimeseriesBucketer();
+    for (let i = 0; i < 300; i++) {
+      const tags = { name: i % 3 ? 'GET /a' : 'GET /b', method: 'GET', status: '200', vu: String(i % 7) };
+      r.add(m.http_req_duration, 5 + (i % 50), tags, T0 + i * 10);
+      r.add(m.http_reqs, 1, tags, T0 + i * 10);
+      if (i === 100) r.setBucketer(later);
+    }
+    r.setBucketer(undefined);
+    expect(later.toJSON().series.length).toBeGreaterThan(0);
+    const fresh = new MetricsRegistry({ bucketer, summaryTrendStats: ['avg', 'min', 'max', 'count'] });
+    const f = defineBuiltinMetrics(fresh);
+    for (let i = 0; i < 300; i++) {
+      const tags = { name: i % 3 ? 'GET /a' : 'GET /b', method: 'GET', status: '200', vu: String(i % 7) };
+      fresh.add(f.http_req_duration, 5 + (i % 50), tags, T0 + i * 10);
+      fresh.add(f.http_reqs, 1, tags, T0 + i * 10);
+    }
+    const ts = bucketer.toJSON();
+    const durations = ts.series.filter((s) => s.metric === 'http_req_duration' && s.tags.name !== undefined && Object.keys(s.tags).length > 0);
+    const total = durations.reduce((a, s) => a + s.totals.count, 0);
+    const sum = durations.reduce((a, s) => a + s.totals.sum, 0);
+    const summary = fresh.summaryMetrics(3000).http_req_duration.values;
+    expect(total).toBe(summary.count);
+    expect(sum / total).toBeCloseTo(summary.avg, 9);
+    expect(durations.every((s) => s.type === 'trend' && s.contains === 'time' && s.tags.vu === undefined)).toBe(true);
+    const reqs = ts.series.filter((s) => s.metric === 'http_reqs' && s.tags.name !== undefined);
+    expect(reqs.reduce((a, s) => a + s.totals.count, 0)).toBe(300);
   });
 });
 

@@ -59,6 +59,13 @@ describe('parseThresholdExpression', () => {
     ['avg<Infinity', 'not a number'],
     ['avg<NaN', 'not a number'],
     ['avg 200', 'no operator'],
+    // k6's own parser cases (metrics/thresholds_parser_test.go)
+    ['count!20', '"!" is not an operator'],
+    ['foo>20', '"foo" is not an aggregation'],
+    ['count>abc', '"abc" is not a number'],
+    ['p(99<200', '"p(99" is not an aggregation'],
+    ['p(NaN)<200', 'not a percentile'],
+    ['p(+Inf)<200', 'not a percentile'],
   ])('rejects %j', (src, reason) => {
     const e = parseThresholdExpression(src);
     expect('error' in e && e.error).toContain(reason);
