@@ -1,0 +1,54 @@
+/** summary.md: the verdict, thresholds and key figures, short enough for $GITHUB_STEP_SUMMARY. */
+import type { ReportModel } from './model.ts';
+import { fmtBytes, fmtCount, fmtDelta, fmtPct, fmtSeconds, fmtValue } from './format.ts';
+
+/** A table cell: pipes and newlines would break the row, angle brackets would become HTML. */
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.map(cell).join(' | ')} |`;
+}
+
+export function renderMarkdown(m: ReportModel): string {
+  const v = m.verdict;
+  const icon = v.status === 'pass' ? '✅' : v.status === 'fail' ? '❌' : '⚠️';
+  const out: string[] = [`## ${icon} ${v.status.toUpperCase()}: ${cell(m.title)}`, ''];
+  out.push(`Exit code **${v.exitCode}**.${m.thresholds.length ? ` ${m.thresholds.length - v.failedThresholds} of ${m.thresholds.length} thresholds held.` : ''}`);
+  if (v.reasons.length) {
+    out.push('', 'Why:', ...v.reasons.map((r) => `- ${cell(r)}`));
+  }
+  if (m.thresholds.length) {
+    out.push('', '### Thresholds', '', row(['Metric', 'Expression', 'Observed', 'Limit', 'Margin', 'Result']), '| --- | --- | ---: | ---: | ---: | --- |');
+    for (const t of m.thresholds) {
+      out.push(row([t.metric, t.expression, fmtValue(t.observed, t.unit), t.limit !== undefined ? `${t.operator} ${fmtValue(t.limit, t.unit)}` : '—', t.margin ? fmtDelta(t.margin.absolute, t.unit) : '—', t.ok ? '✅ pass' : '❌ fail']));
+    }
+  }
+  const f = m.figures;
+  if (f) {
+    out.push('', '### Key figures', '', '| Figure | Value |', '| --- | ---: |');
+    const figs: Array<[string, string]> = [
+      ['Duration', fmtSeconds(f.durationSeconds)],
+      ['Requests', f.requests !== undefined ? fmtCount(f.requests) : '—'],
+      ['Requests per second', fmtValue(f.rps, 'perSecond')],
+      ['Failed requests', fmtValue(f.errorPct, 'pct')],
+      ['Latency p50 / p95 / p99', `${fmtValue(f.p50, 'ms')} / ${fmtValue(f.p95, 'ms')} / ${fmtValue(f.p99, 'ms')}`],
+      ['Checks passed', f.checksTotal ? `${fmtCount(f.checksPassed ?? 0)} of ${fmtCount(f.checksTotal)} (${fmtPct(((f.checksPassed ?? 0) / f.checksTotal) * 100)})` : '—'],
+      ['Dropped iterations', f.droppedIterations !== undefined ? fmtCount(f.droppedIterations) : '—'],
+      ['VUs max', f.vusMax !== undefined ? fmtCount(f.vusMax) : '—'],
+      ['Data received', f.dataReceived !== undefined ? fmtBytes(f.dataReceived) : '—'],
+    ];
+    for (const [k, val] of figs) out.push(row([k, val]));
+  }
+  if (m.baseline) {
+    out.push('', '### Against the baseline', '', row(['Figure', 'This run', 'Baseline', 'Change', 'Regression']), '| --- | ---: | ---: | ---: | --- |');
+    for (const r of m.baseline.rows.filter((x) => x.rule)) {
+      out.push(row([r.label, fmtValue(r.current, r.unit), fmtValue(r.baseline, r.unit), fmtDelta(r.delta, r.unit), r.regression ? `❌ regression (${r.rule})` : '✅ within tolerance']));
+    }
+  }
+  if (m.smoke) out.push('', `**Smoke:** ${m.smoke.passed} passed, ${m.smoke.failed} failed, ${m.smoke.flaky} flaky, ${m.smoke.skipped} skipped; accessibility scans of ${m.smoke.a11y.length} pages.`);
+  for (const d of m.drills) out.push('', `**Drill ${cell(d.drill)}:** ${d.verdict}; ${d.objectives.map((o) => `${cell(o.name)} ${o.observed} (target ${cell(o.target)}) ${o.passed ? '✅' : '❌'}`).join(', ')}`);
+  out.push('');
+  return out.join('\n');
+}

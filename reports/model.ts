@@ -1,0 +1,521 @@
+/**
+ * Everything a report shows, computed once from the inputs: the HTML, JUnit and Markdown
+ * renderers only format this. Numbers come from summary.json when it has them (the engine's
+ * own figures) and from timeseries.json otherwise.
+ */
+import type { DrillJournal, GateVerdict, K6Group, K6SummaryData, RunMeta, ScenarioMeta, SmokeResult, Timeseries, TimeseriesSeries } from '../harness/result-types.ts';
+import type { ReportInput } from './load-input.ts';
+import { margin, parseMetricKey, parseThreshold, type Operator } from './thresholds.ts';
+
+export interface Tolerance {
+  /** p95 latency may grow by this many percent over the baseline. */
+  p95Pct: number;
+  /** Error rate may grow by this many percentage points. */
+  errorRatePoints: number;
+  /** Requests per second may fall by this many percent. */
+  rpsPct: number;
+}
+export const DEFAULT_TOLERANCE: Tolerance = { p95Pct: 10, errorRatePoints: 0.5, rpsPct: 10 };
+
+/** Fewer seconds than this and the charts would mislead: the panel shows a note instead. */
+export const MIN_CHART_SECONDS = 5;
+
+export type Unit = 'ms' | 'ratio' | 'bytes' | 'count' | 'perSecond' | 'pct' | 'plain';
+
+export interface ThresholdRow {
+  metric: string;
+  expression: string;
+  ok: boolean;
+  observed?: number;
+  operator?: Operator;
+  limit?: number;
+  margin?: { absolute: number; relative?: number };
+  unit: Unit;
+}
+
+export interface KeyFigures {
+  durationSeconds: number;
+  requests?: number;
+  rps?: number;
+  errorPct?: number;
+  p50?: number;
+  p95?: number;
+  p99?: number;
+  max?: number;
+  checksPassed?: number;
+  checksTotal?: number;
+  iterations?: number;
+  droppedIterations?: number;
+  vusMax?: number;
+  dataReceived?: number;
+  dataSent?: number;
+}
+
+export interface EndpointRow { name: string; count: number; rps: number; p50?: number; p90?: number; p95?: number; p99?: number; max?: number; errorPct: number }
+export interface TimingRow { phase: string; metric: string; avg?: number; med?: number; p95?: number; max?: number; share?: number }
+export interface CheckRow { group: string; name: string; passes: number; fails: number; ok: boolean; limitPct: number }
+export interface ErrorRow { status: string; errorCode: string; count: number; examples: Array<{ name: string; count: number }> }
+export interface BaselineRow { key: keyof KeyFigures; label: string; unit: Unit; current?: number; baseline?: number; delta?: number; deltaPct?: number; regression: boolean; rule?: string }
+
+export interface ChartData {
+  startMs: number;
+  t: number[];
+  vus: Array<number | null>;
+  rps: number[];
+  p50: Array<number | null>;
+  p95: Array<number | null>;
+  p99: Array<number | null>;
+  errorPct: Array<number | null>;
+  dataIn: number[];
+  dataOut: number[];
+  dropped: number[];
+  scenarios: Array<{ name: string; start: number; end?: number }>;
+  /** Which latency series the chart shows: successful requests when the tag exists. */
+  latencyOf: 'successful requests' | 'all requests';
+}
+
+export interface Verdict {
+  status: 'pass' | 'fail' | 'error';
+  exitCode: number;
+  reasons: string[];
+  failedThresholds: number;
+  regressions: number;
+  failedSuites: string[];
+}
+
+export interface ReportModel {
+  title: string;
+  source: string;
+  generatedAt: string;
+  verdict: Verdict;
+  facts: Array<{ label: string; value: string }>;
+  scenarios: ScenarioMeta[];
+  hasLoad: boolean;
+  thresholds: ThresholdRow[];
+  figures?: KeyFigures;
+  chart?: ChartData;
+  chartNote?: string;
+  histogram?: { bounds: number[]; counts: number[]; of: string };
+  ranges: Array<{ label: string; count: number; pct: number }>;
+  endpoints: EndpointRow[];
+  timings: TimingRow[];
+  checks: CheckRow[];
+  errors: ErrorRow[];
+  baseline?: { source: string; rows: BaselineRow[]; tolerance: Tolerance };
+  smoke?: SmokeResult;
+  drills: DrillJournal[];
+  gate?: GateVerdict;
+}
+
+// ------------------------------------------------------------------ helpers
+
+const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+
+function unitOf(summary: K6SummaryData | undefined, metricKey: string, aggregate: string): Unit {
+  const m = summary?.metrics[metricKey] ?? summary?.metrics[parseMetricKey(metricKey).metric];
+  if (aggregate === 'count') return 'count';
+  if (m?.type === 'rate') return 'ratio';
+  if (m?.contains === 'time') return 'ms';
+  if (m?.contains === 'data') return 'bytes';
+  if (m?.type === 'counter' && aggregate === 'rate') return 'perSecond';
+  return 'plain';
+}
+
+function aggregateSeries(ts: Timeseries | undefined, metric: string, tags: Record<string, string>): TimeseriesSeries | undefined {
+  const want = JSON.stringify(Object.entries(tags).sort());
+  return ts?.aggregates?.find((a) => a.metric === metric && JSON.stringify(Object.entries(a.tags).sort()) === want);
+}
+
+function seriesOf(ts: Timeseries | undefined, metric: string): TimeseriesSeries[] {
+  return ts?.series.filter((s) => s.metric === metric) ?? [];
+}
+
+/** A percentile from the time series' whole-run totals, when the summary did not compute it. */
+function percentileFromTimeseries(ts: Timeseries | undefined, metricKey: string, pct: number): number | undefined {
+  const { metric, tags } = parseMetricKey(metricKey);
+  return num(aggregateSeries(ts, metric, tags)?.totals.p?.[`p${pct}`]);
+}
+
+function observedFor(input: ReportInput, metricKey: string, aggregate: string, percentile?: number): number | undefined {
+  const v = num(input.summary?.metrics[metricKey]?.values[aggregate]);
+  if (v !== undefined) return v;
+  if (percentile !== undefined) return percentileFromTimeseries(input.timeseries, metricKey, percentile);
+  if (aggregate === 'med') return percentileFromTimeseries(input.timeseries, metricKey, 50);
+  return undefined;
+}
+
+export function durationSeconds(input: ReportInput): number {
+  const ms = num(input.summary?.state.testRunDurationMs);
+  if (ms !== undefined) return ms / 1000;
+  let maxT = -1;
+  for (const s of input.timeseries?.series ?? []) if (s.t.length) maxT = Math.max(maxT, s.t[s.t.length - 1]!);
+  return maxT >= 0 ? (maxT + 1) * (input.timeseries?.bucketSeconds ?? 1) : 0;
+}
+
+// ------------------------------------------------------------------ panels
+
+export function thresholdRows(input: ReportInput): ThresholdRow[] {
+  const rows: ThresholdRow[] = [];
+  for (const [metric, m] of Object.entries(input.summary?.metrics ?? {})) {
+    for (const [expression, { ok }] of Object.entries(m.thresholds ?? {})) {
+      const p = parseThreshold(expression);
+      const row: ThresholdRow = { metric, expression, ok, unit: unitOf(input.summary, metric, p?.aggregate ?? '') };
+      if (p) {
+        row.operator = p.operator;
+        row.limit = p.limit;
+        row.observed = observedFor(input, metric, p.aggregate, p.percentile);
+        if (row.observed !== undefined) row.margin = margin(row.observed, p.operator, p.limit);
+      }
+      rows.push(row);
+    }
+  }
+  // Failures first, then by metric, so the reason for a red banner is the first row read.
+  return rows.sort((a, b) => Number(a.ok) - Number(b.ok) || a.metric.localeCompare(b.metric));
+}
+
+function allChecks(g: K6Group | undefined, out: Array<{ group: string; name: string; passes: number; fails: number }> = []) {
+  if (!g) return out;
+  for (const c of g.checks) out.push({ group: g.path, name: c.name, passes: c.passes, fails: c.fails });
+  for (const sub of g.groups) allChecks(sub, out);
+  return out;
+}
+
+export function checkRows(input: ReportInput): CheckRow[] {
+  // A check passes when its pass rate meets the run's own `checks` rate threshold, if it has
+  // one ("rate>0.99"); without one, every failure counts.
+  let limitPct = 100;
+  for (const expr of Object.keys(input.summary?.metrics.checks?.thresholds ?? {})) {
+    const p = parseThreshold(expr);
+    if (p?.aggregate === 'rate' && (p.operator === '>' || p.operator === '>=')) limitPct = Math.min(limitPct, p.limit * 100);
+  }
+  return allChecks(input.summary?.root_group).map((c) => {
+    const total = c.passes + c.fails;
+    const pct = total ? (c.passes / total) * 100 : 100;
+    return { ...c, limitPct, ok: limitPct >= 100 ? c.fails === 0 : pct >= limitPct };
+  });
+}
+
+export function keyFigures(input: ReportInput): KeyFigures | undefined {
+  const s = input.summary;
+  const ts = input.timeseries;
+  if (!s && !ts) return undefined;
+  const v = (metric: string, key: string) => num(s?.metrics[metric]?.values[key]);
+  const sumTotals = (metric: string) => {
+    const ser = seriesOf(ts, metric);
+    return ser.length ? ser.reduce((a, x) => a + x.totals.sum, 0) : undefined;
+  };
+  const dur = durationSeconds(input);
+  const requests = v('http_reqs', 'count') ?? sumTotals('http_reqs');
+  const failed = seriesOf(ts, 'http_req_failed');
+  const failedCount = failed.reduce((a, x) => a + x.totals.count, 0);
+  const errorRate = v('http_req_failed', 'rate') ?? (failedCount ? failed.reduce((a, x) => a + x.totals.sum, 0) / failedCount : undefined);
+  const checks = allChecks(s?.root_group);
+  const checksTotal = checks.reduce((a, c) => a + c.passes + c.fails, 0);
+  return {
+    durationSeconds: dur,
+    requests,
+    rps: v('http_reqs', 'rate') ?? (requests !== undefined && dur > 0 ? requests / dur : undefined),
+    errorPct: errorRate !== undefined ? errorRate * 100 : undefined,
+    p50: observedFor(input, 'http_req_duration', 'med', 50),
+    p95: observedFor(input, 'http_req_duration', 'p(95)', 95),
+    p99: observedFor(input, 'http_req_duration', 'p(99)', 99),
+    max: v('http_req_duration', 'max') ?? num(aggregateSeries(ts, 'http_req_duration', {})?.totals.max),
+    checksPassed: checksTotal ? checks.reduce((a, c) => a + c.passes, 0) : v('checks', 'passes'),
+    checksTotal: checksTotal || (v('checks', 'passes') !== undefined ? v('checks', 'passes')! + (v('checks', 'fails') ?? 0) : undefined),
+    iterations: v('iterations', 'count') ?? sumTotals('iterations'),
+    droppedIterations: v('dropped_iterations', 'count') ?? sumTotals('dropped_iterations') ?? (s ? 0 : undefined),
+    vusMax: v('vus_max', 'max') ?? v('vus_max', 'value') ?? v('vus', 'max') ?? (seriesOf(ts, 'vus').length ? Math.max(...seriesOf(ts, 'vus').map((x) => x.totals.max)) : undefined),
+    dataReceived: v('data_received', 'count') ?? sumTotals('data_received'),
+    dataSent: v('data_sent', 'count') ?? sumTotals('data_sent'),
+  };
+}
+
+export function endpointRows(input: ReportInput): EndpointRow[] {
+  const ts = input.timeseries;
+  const dur = durationSeconds(input) || 1;
+  const byName = new Map<string, { count: number; fails: number; failTotal: number }>();
+  for (const s of seriesOf(ts, 'http_reqs')) {
+    const name = s.tags.name ?? '(no name tag)';
+    const e = byName.get(name) ?? { count: 0, fails: 0, failTotal: 0 };
+    e.count += s.totals.sum;
+    byName.set(name, e);
+  }
+  for (const s of seriesOf(ts, 'http_req_failed')) {
+    const e = byName.get(s.tags.name ?? '(no name tag)');
+    if (e) { e.fails += s.totals.sum; e.failTotal += s.totals.count; }
+  }
+  return [...byName.entries()].map(([name, e]) => {
+    const agg = aggregateSeries(ts, 'http_req_duration', { name });
+    const p = agg?.totals.p ?? {};
+    return {
+      name, count: e.count, rps: e.count / dur,
+      p50: num(p.p50), p90: num(p.p90), p95: num(p.p95), p99: num(p.p99), max: num(agg?.totals.max),
+      errorPct: e.failTotal ? (e.fails / e.failTotal) * 100 : 0,
+    };
+  }).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+}
+
+const PHASES: Array<[string, string]> = [
+  ['Blocked (waiting for a connection)', 'http_req_blocked'],
+  ['Connecting (TCP)', 'http_req_connecting'],
+  ['TLS handshake', 'http_req_tls_handshaking'],
+  ['Sending', 'http_req_sending'],
+  ['Waiting (time to first byte)', 'http_req_waiting'],
+  ['Receiving', 'http_req_receiving'],
+];
+
+export function timingRows(input: ReportInput): TimingRow[] {
+  const rows = PHASES.map(([phase, metric]) => {
+    const agg = aggregateSeries(input.timeseries, metric, {});
+    const avg = num(input.summary?.metrics[metric]?.values.avg) ?? (agg && agg.totals.count ? agg.totals.sum / agg.totals.count : undefined);
+    return {
+      phase, metric, avg,
+      med: observedFor(input, metric, 'med', 50),
+      p95: observedFor(input, metric, 'p(95)', 95),
+      max: num(input.summary?.metrics[metric]?.values.max) ?? num(agg?.totals.max),
+    } as TimingRow;
+  }).filter((r) => r.avg !== undefined);
+  // Shares of the request time on average; blocked/connecting/TLS overlap nothing in k6's
+  // accounting except that "blocked" includes connecting and TLS, so shares use the three
+  // transfer phases plus blocked.
+  const total = rows.filter((r) => ['http_req_blocked', 'http_req_sending', 'http_req_waiting', 'http_req_receiving'].includes(r.metric)).reduce((a, r) => a + (r.avg ?? 0), 0);
+  for (const r of rows) r.share = total > 0 ? (r.avg ?? 0) / total : undefined;
+  return rows;
+}
+
+export function errorRows(input: ReportInput): ErrorRow[] {
+  const groups = new Map<string, ErrorRow>();
+  for (const s of seriesOf(input.timeseries, 'http_reqs')) {
+    const status = s.tags.status ?? '';
+    const code = s.tags.error_code ?? '';
+    const failed = s.tags.expected_response === 'false' || code !== '' || Number(status) >= 400 || status === '0';
+    if (!failed || s.totals.sum === 0) continue;
+    const key = `${status}|${code}`;
+    const row = groups.get(key) ?? { status: status || '—', errorCode: code || '—', count: 0, examples: [] };
+    row.count += s.totals.sum;
+    const name = s.tags.name ?? '(no name tag)';
+    const ex = row.examples.find((x) => x.name === name);
+    if (ex) ex.count += s.totals.sum; else row.examples.push({ name, count: s.totals.sum });
+    groups.set(key, row);
+  }
+  return [...groups.values()]
+    .map((r) => ({ ...r, examples: r.examples.sort((a, b) => b.count - a.count).slice(0, 3) }))
+    .sort((a, b) => b.count - a.count);
+}
+
+function latencySource(ts: Timeseries | undefined): { series?: TimeseriesSeries; of: ChartData['latencyOf'] } {
+  const ok = aggregateSeries(ts, 'http_req_duration', { expected_response: 'true' });
+  if (ok) return { series: ok, of: 'successful requests' };
+  return { series: aggregateSeries(ts, 'http_req_duration', {}), of: 'all requests' };
+}
+
+export function chartData(input: ReportInput): ChartData | undefined {
+  const ts = input.timeseries;
+  if (!ts) return undefined;
+  let maxT = -1;
+  for (const s of ts.series) if (s.t.length) maxT = Math.max(maxT, s.t[s.t.length - 1]!);
+  if (maxT < 0) return undefined;
+  const step = ts.bucketSeconds || 1;
+  const n = Math.floor(maxT / step) + 1;
+  const t = Array.from({ length: n }, (_, i) => i * step);
+  const zero = () => new Array<number>(n).fill(0);
+  const empty = () => new Array<number | null>(n).fill(null);
+  const idx = (sec: number) => Math.floor(sec / step);
+  const sumOf = (metric: string) => {
+    const col = zero();
+    for (const s of seriesOf(ts, metric)) s.t.forEach((sec, i) => { col[idx(sec)]! += s.sum[i]!; });
+    return col;
+  };
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  const vus = empty();
+  for (const s of seriesOf(ts, 'vus')) s.t.forEach((sec, i) => { vus[idx(sec)] = (vus[idx(sec)] ?? 0) + s.last![i]!; });
+  const rps = sumOf('http_reqs').map((c) => round(c / step));
+  const fails = zero();
+  const failTotal = zero();
+  for (const s of seriesOf(ts, 'http_req_failed')) s.t.forEach((sec, i) => { fails[idx(sec)]! += s.sum[i]!; failTotal[idx(sec)]! += s.count[i]!; });
+  const lat = latencySource(ts);
+  const pcol = (k: string) => {
+    const col = empty();
+    lat.series?.t.forEach((sec, i) => { const v = lat.series!.p?.[k]?.[i]; if (v !== undefined) col[idx(sec)] = round(v); });
+    return col;
+  };
+  return {
+    startMs: ts.startMs,
+    t,
+    vus,
+    rps,
+    p50: pcol('p50'),
+    p95: pcol('p95'),
+    p99: pcol('p99'),
+    errorPct: failTotal.map((c, i) => (c ? round((fails[i]! / c) * 100) : null)),
+    dataIn: sumOf('data_received').map((x) => Math.round(x / step)),
+    dataOut: sumOf('data_sent').map((x) => Math.round(x / step)),
+    dropped: sumOf('dropped_iterations'),
+    scenarios: (input.meta?.scenarios ?? []).map((s) => ({ name: s.name, start: s.startSeconds, end: s.endSeconds })),
+    latencyOf: lat.of,
+  };
+}
+
+const RANGES: Array<[string, number]> = [['under 100 ms', 100], ['100 ms – 300 ms', 300], ['300 ms – 1 s', 1000], ['1 s – 3 s', 3000], ['3 s and more', Infinity]];
+
+/** Requests per response-time range, from the histogram's bins (a bin counts where its upper bound falls). */
+export function responseTimeRanges(h: { bounds: number[]; counts: number[] } | undefined): ReportModel['ranges'] {
+  if (!h || h.counts.length === 0) return [];
+  const total = h.counts.reduce((a, b) => a + b, 0);
+  let lower = 0;
+  return RANGES.map(([label, upper]) => {
+    let count = 0;
+    h.bounds.forEach((b, i) => { if (b > lower && b <= upper) count += h.counts[i]!; });
+    if (lower === 0) h.bounds.forEach((b, i) => { if (b <= 0) count += h.counts[i]!; });
+    lower = upper;
+    return { label, count, pct: total ? (count / total) * 100 : 0 };
+  });
+}
+
+// ------------------------------------------------------------------ baseline
+
+const COMPARED: Array<{ key: keyof KeyFigures; label: string; unit: Unit }> = [
+  { key: 'requests', label: 'Requests', unit: 'count' },
+  { key: 'rps', label: 'Requests per second', unit: 'perSecond' },
+  { key: 'errorPct', label: 'Error rate', unit: 'pct' },
+  { key: 'p50', label: 'Latency p50', unit: 'ms' },
+  { key: 'p95', label: 'Latency p95', unit: 'ms' },
+  { key: 'p99', label: 'Latency p99', unit: 'ms' },
+  { key: 'max', label: 'Latency max', unit: 'ms' },
+  { key: 'checksPassed', label: 'Checks passed', unit: 'count' },
+  { key: 'droppedIterations', label: 'Dropped iterations', unit: 'count' },
+  { key: 'vusMax', label: 'VUs max', unit: 'count' },
+  { key: 'dataReceived', label: 'Data received', unit: 'bytes' },
+];
+
+export function compareBaseline(current: KeyFigures | undefined, baseline: KeyFigures | undefined, tol: Tolerance): BaselineRow[] {
+  return COMPARED.map(({ key, label, unit }) => {
+    const c = num(current?.[key]);
+    const b = num(baseline?.[key]);
+    const row: BaselineRow = { key, label, unit, current: c, baseline: b, regression: false };
+    if (c !== undefined && b !== undefined) {
+      row.delta = c - b;
+      row.deltaPct = b !== 0 ? ((c - b) / b) * 100 : undefined;
+    }
+    if (key === 'p95') {
+      row.rule = `p95 may grow by up to ${tol.p95Pct} %`;
+      row.regression = c !== undefined && b !== undefined && c > b * (1 + tol.p95Pct / 100);
+    } else if (key === 'errorPct') {
+      row.rule = `error rate may grow by up to ${tol.errorRatePoints} points`;
+      row.regression = c !== undefined && b !== undefined && c - b > tol.errorRatePoints;
+    } else if (key === 'rps') {
+      row.rule = `requests per second may fall by up to ${tol.rpsPct} %`;
+      row.regression = c !== undefined && b !== undefined && c < b * (1 - tol.rpsPct / 100);
+    }
+    return row;
+  });
+}
+
+// ------------------------------------------------------------------ verdict and facts
+
+const HARNESS_EXIT_CODES = new Set([2, 100, 101, 104, 105, 107, 108]);
+
+function verdictOf(m: Omit<ReportModel, 'verdict' | 'facts' | 'title'>, meta: RunMeta | undefined): Verdict {
+  const reasons: string[] = [];
+  const failedSuites: string[] = [];
+  const failedThresholds = m.thresholds.filter((t) => !t.ok);
+  for (const t of failedThresholds) reasons.push(`threshold ${t.metric} "${t.expression}" failed`);
+  if (m.smoke) {
+    if (m.smoke.failed > 0) { failedSuites.push('smoke'); reasons.push(`smoke: ${m.smoke.failed} of ${m.smoke.tests.length} tests failed`); }
+    const failOn = new Set(m.smoke.policy?.failOn ?? ['critical', 'serious']);
+    const a11yFails = m.smoke.a11y.filter((p) => Object.entries(p.violations).some(([impact, n]) => failOn.has(impact) && n > 0));
+    if (a11yFails.length) { failedSuites.push('accessibility'); reasons.push(`accessibility: violations (${[...failOn].join('/')}) on ${a11yFails.map((p) => p.page).join(', ')}`); }
+  }
+  for (const d of m.drills) {
+    if (d.verdict !== 'pass') {
+      failedSuites.push(`drill ${d.drill}`);
+      const missed = d.objectives.filter((o) => !o.passed).map((o) => `${o.name} (${o.observed}, target ${o.target})`);
+      reasons.push(`drill ${d.drill}: ${d.verdict}${missed.length ? ` — ${missed.join('; ')}` : d.error ? ` — ${d.error}` : ''}`);
+    }
+  }
+  const regressions = m.baseline?.rows.filter((r) => r.regression) ?? [];
+  for (const r of regressions) reasons.push(`regression against the baseline: ${r.label} (${r.rule})`);
+  if (m.gate && m.gate.verdict !== 'pass') for (const r of m.gate.reasons) if (!reasons.includes(r)) reasons.push(`gate: ${r}`);
+  const harnessError = m.gate?.verdict === 'error' || m.drills.some((d) => d.verdict === 'error') || (meta?.exitCode !== undefined && HARNESS_EXIT_CODES.has(meta.exitCode));
+  if (meta?.exitCode !== undefined && meta.exitCode !== 0 && reasons.length === 0) reasons.push(`the run exited with code ${meta.exitCode}`);
+  const status: Verdict['status'] = harnessError ? 'error' : reasons.length ? 'fail' : 'pass';
+  let exitCode: number;
+  if (m.gate) exitCode = m.gate.exitCode;
+  else if (status === 'error') exitCode = meta?.exitCode && HARNESS_EXIT_CODES.has(meta.exitCode) ? meta.exitCode : 2;
+  else if (status === 'fail') exitCode = failedThresholds.length && failedSuites.length === 0 && regressions.length === 0 ? 99 : 1;
+  else exitCode = 0;
+  return { status, exitCode, reasons, failedThresholds: failedThresholds.length, regressions: regressions.length, failedSuites };
+}
+
+function fmtBytes(n: number): string {
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
+  return `${Math.round(n / (1 << 20))} MiB`;
+}
+
+function factsOf(input: ReportInput, figures: KeyFigures | undefined): ReportModel['facts'] {
+  const meta = input.meta;
+  const facts: ReportModel['facts'] = [];
+  const add = (label: string, value: string | undefined) => { if (value) facts.push({ label, value }); };
+  add('Run', meta?.runId);
+  add('Kind', meta?.kind);
+  add('Target', meta?.target ?? input.smoke?.target);
+  add('Engine', meta?.engine);
+  add('Profile', meta?.profile);
+  add('Scenario file', meta?.scenario);
+  add('Started', meta?.startedAt);
+  add('Ended', meta?.endedAt);
+  if (figures && figures.durationSeconds > 0) add('Duration', `${figures.durationSeconds.toFixed(1)} s`);
+  if (figures?.vusMax !== undefined) add('VUs max', String(figures.vusMax));
+  add('Git commit', meta?.gitCommit);
+  if (meta?.machine) add('Machine', meta.machine.cores > 0 ? `${meta.machine.platform}, ${meta.machine.cores} cores, ${fmtBytes(meta.machine.memoryBytes)} memory, Node ${meta.machine.node}` : 'not recorded');
+  if (meta?.exitCode !== undefined) add('Exit code', String(meta.exitCode));
+  if (input.foldedFrom) add('Folded from', input.foldedFrom);
+  if (meta?.commandLine?.length) add('Command line', meta.commandLine.join(' '));
+  return facts;
+}
+
+export interface ModelOptions {
+  baseline?: ReportInput;
+  tolerance?: Tolerance;
+  now?: Date;
+}
+
+export function buildModel(input: ReportInput, opts: ModelOptions = {}): ReportModel {
+  const figures = keyFigures(input);
+  const chart = chartData(input);
+  const hasLoad = Boolean(input.summary || input.timeseries);
+  const dur = figures?.durationSeconds ?? 0;
+  let chartNote: string | undefined;
+  if (!hasLoad) chartNote = 'This folder holds no load results, so there is nothing to chart.';
+  else if (!chart || chart.t.length < MIN_CHART_SECONDS) chartNote = `This run lasted ${dur.toFixed(1)} s, too short to chart (charts need at least ${MIN_CHART_SECONDS} seconds of data). The tables below hold its numbers.`;
+  const histSeries = aggregateSeries(input.timeseries, 'http_req_duration', {});
+  const histogram = histSeries?.totals.histogram && histSeries.totals.histogram.counts.length ? { ...histSeries.totals.histogram, of: 'all requests' } : undefined;
+  const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
+  const partial: Omit<ReportModel, 'verdict' | 'facts' | 'title'> = {
+    source: input.source,
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    scenarios: input.meta?.scenarios ?? [],
+    hasLoad,
+    thresholds: thresholdRows(input),
+    figures,
+    chart: chartNote ? undefined : chart,
+    chartNote,
+    histogram,
+    ranges: responseTimeRanges(histogram),
+    endpoints: endpointRows(input),
+    timings: timingRows(input),
+    checks: checkRows(input),
+    errors: errorRows(input),
+    baseline: opts.baseline ? { source: opts.baseline.source, rows: compareBaseline(figures, keyFigures(opts.baseline), tolerance), tolerance } : undefined,
+    smoke: input.smoke,
+    drills: input.drills,
+    gate: input.gate,
+  };
+  const kind = input.meta?.kind ?? (input.summary ? 'load' : input.smoke ? 'smoke' : input.drills.length ? 'drill' : 'report');
+  return {
+    title: `shipcheck ${kind === 'report' ? 'report' : `${kind} report`}${input.meta?.runId ? ` — ${input.meta.runId}` : ''}`,
+    verdict: verdictOf(partial, input.meta),
+    facts: factsOf(input, figures),
+    ...partial,
+  };
+}

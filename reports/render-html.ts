@@ -1,0 +1,255 @@
+/**
+ * The report's HTML body: every panel rendered here as static HTML (readable without
+ * script, printable, accessible), in the order an engineer reads: verdict, facts,
+ * thresholds, key figures, charts, latency distribution, endpoints, timing, checks and
+ * errors, baseline, smoke and drills. Only the chart data is left to the page script.
+ */
+import zlib from 'node:zlib';
+import type { ReportModel, ThresholdRow, Unit } from './model.ts';
+import { esc, fmtBytes, fmtCount, fmtDelta, fmtMs, fmtPct, fmtSeconds, fmtValue } from './format.ts';
+import { fillTemplate, reportTemplate } from './template.ts';
+
+type Cell = { text: string; num?: boolean; value?: number | string; cls?: string; raw?: boolean };
+const c = (text: string, extra: Omit<Cell, 'text'> = {}): Cell => ({ text, ...extra });
+const n = (v: number | undefined, unit: Unit): Cell => ({ text: fmtValue(v, unit), num: true, value: v });
+
+/** A table a keyboard user can reach and scroll: a focusable, labelled region around it. */
+function table(id: string, caption: string, head: Array<string | Cell>, rows: Cell[][]): string {
+  const th = head.map((h) => {
+    const cell = typeof h === 'string' ? c(h) : h;
+    return `<th scope="col"${cell.num ? ' class="num"' : ''}>${esc(cell.text)}</th>`;
+  }).join('');
+  const body = rows.map((r) => `<tr>${r.map((cell, i) => {
+    const cls = [cell.num ? 'num' : '', cell.cls ?? ''].filter(Boolean).join(' ');
+    const attrs = `${cls ? ` class="${cls}"` : ''}${cell.value !== undefined ? ` data-value="${esc(cell.value)}"` : ''}`;
+    const content = cell.raw ? cell.text : esc(cell.text);
+    return i === 0 ? `<th scope="row"${attrs}>${content}</th>` : `<td${attrs}>${content}</td>`;
+  }).join('')}</tr>`).join('\n');
+  return `<div class="scroll" role="region" tabindex="0" aria-labelledby="${id}-caption">
+<table id="${id}"><caption id="${id}-caption">${esc(caption)}</caption>
+<thead><tr>${th}</tr></thead>
+<tbody>
+${body}
+</tbody></table></div>`;
+}
+
+function panel(id: string, title: string, what: string, inner: string, extraClass = ''): string {
+  return `<section class="panel${extraClass ? ` ${extraClass}` : ''}" id="${id}" aria-labelledby="${id}-title">
+<h2 id="${id}-title">${esc(title)}</h2>
+<p class="what">${esc(what)}</p>
+${inner}
+</section>`;
+}
+
+const passCell = (ok: boolean, yes = 'pass', no = 'fail'): Cell => ({ text: ok ? `✓ ${yes}` : `✗ ${no}`, cls: ok ? 'ok' : 'bad', value: ok ? 'pass' : 'fail' });
+
+// ------------------------------------------------------------------ panels
+
+function verdictPanel(m: ReportModel): string {
+  const v = m.verdict;
+  const label = v.status === 'pass' ? 'PASS' : v.status === 'fail' ? 'FAIL' : 'ERROR';
+  const held = m.thresholds.length - v.failedThresholds;
+  const parts: string[] = [];
+  if (m.thresholds.length) parts.push(`${held} of ${m.thresholds.length} thresholds held`);
+  if (v.failedSuites.length) parts.push(`failed: ${v.failedSuites.join(', ')}`);
+  if (m.baseline) parts.push(`${v.regressions} regression${v.regressions === 1 ? '' : 's'} against the baseline`);
+  const reasons = v.reasons.length ? `<ul id="verdict-reasons">${v.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : '';
+  return `<section class="panel banner ${v.status}" id="verdict" aria-labelledby="verdict-title" data-status="${v.status}" data-exit-code="${v.exitCode}">
+<h1 id="verdict-title"><span class="status">${label}</span> — ${esc(m.title)}</h1>
+<p class="what">The verdict: whether this run passed, and if not, every reason why, with the exit code shipcheck returns for it.</p>
+<p>${esc(parts.join('; ') || (v.status === 'pass' ? 'Nothing failed.' : ''))}. Exit code <strong id="exit-code">${v.exitCode}</strong>.</p>
+${reasons}
+</section>`;
+}
+
+function factsPanel(m: ReportModel): string {
+  const dl = `<dl class="facts">${m.facts.map((f) => `<dt>${esc(f.label)}</dt><dd data-fact="${esc(f.label)}">${esc(f.value)}</dd>`).join('')}</dl>`;
+  const scen = m.scenarios.length
+    ? table('scenarios', 'Scenarios and their load shapes', ['Scenario', 'Executor', 'Load shape', c('Starts at', { num: true }), c('Ends at', { num: true })],
+      m.scenarios.map((s) => [c(s.name), c(s.executor), c(s.description), c(fmtSeconds(s.startSeconds), { num: true, value: s.startSeconds }), c(s.endSeconds !== undefined ? fmtSeconds(s.endSeconds) : '—', { num: true, value: s.endSeconds })]))
+    : '';
+  return panel('facts', 'Run facts', 'What ran, against what, where and for how long: target, engine, profile, scenarios with their load shapes, duration, peak VUs, commit and machine.', dl + scen);
+}
+
+function thresholdValue(t: ThresholdRow, v: number | undefined): string {
+  return fmtValue(v, t.unit);
+}
+
+function thresholdsPanel(m: ReportModel): string {
+  if (m.thresholds.length === 0) {
+    return panel('thresholds', 'Thresholds', 'Each threshold (the run\'s pass/fail criteria) with the observed value, its limit and the margin left.', '<p class="note">This run declared no thresholds.</p>');
+  }
+  const rows = m.thresholds.map((t) => [
+    c(t.metric),
+    c(t.expression),
+    c(thresholdValue(t, t.observed), { num: true, value: t.observed }),
+    c(t.limit !== undefined ? `${t.operator} ${thresholdValue(t, t.limit)}` : '—', { num: true, value: t.limit }),
+    c(t.margin ? `${fmtDelta(t.margin.absolute, t.unit)}${t.margin.relative !== undefined ? ` (${fmtPct(t.margin.relative * 100)})` : ''}` : '—', { num: true, value: t.margin?.absolute, cls: t.margin && t.margin.absolute < 0 ? 'bad' : '' }),
+    passCell(t.ok),
+  ]);
+  return panel('thresholds', 'Thresholds', 'Each threshold (the run\'s pass/fail criteria) with the observed value, its limit and the margin left: positive is headroom, negative is how far it was missed.',
+    table('thresholds-table', 'Thresholds, failures first', ['Metric', 'Expression', c('Observed', { num: true }), c('Limit', { num: true }), c('Margin', { num: true }), 'Result'], rows));
+}
+
+function figuresPanel(m: ReportModel): string {
+  const f = m.figures;
+  if (!f) return panel('figures', 'Key figures', 'The run in a few numbers: requests, throughput, errors, latency percentiles, checks and dropped iterations.', '<p class="note">This folder holds no load results.</p>');
+  const items: Array<[string, string, string, number | undefined]> = [
+    ['requests', 'Requests', f.requests !== undefined ? fmtCount(f.requests) : '—', f.requests],
+    ['rps', 'Requests per second', f.rps !== undefined ? `${fmtCount(Math.round(f.rps * 10) / 10)}/s` : '—', f.rps],
+    ['errorPct', 'Failed requests', f.errorPct !== undefined ? fmtPct(f.errorPct) : '—', f.errorPct],
+    ['p50', 'Latency p50', fmtValue(f.p50, 'ms'), f.p50],
+    ['p95', 'Latency p95', fmtValue(f.p95, 'ms'), f.p95],
+    ['p99', 'Latency p99', fmtValue(f.p99, 'ms'), f.p99],
+    ['checks', 'Checks passed', f.checksTotal ? `${fmtCount(f.checksPassed ?? 0)} of ${fmtCount(f.checksTotal)} (${fmtPct(((f.checksPassed ?? 0) / f.checksTotal) * 100)})` : '—', f.checksPassed],
+    ['droppedIterations', 'Dropped iterations', f.droppedIterations !== undefined ? fmtCount(f.droppedIterations) : '—', f.droppedIterations],
+    ['durationSeconds', 'Duration', fmtSeconds(f.durationSeconds), f.durationSeconds],
+    ['dataReceived', 'Data received', f.dataReceived !== undefined ? fmtBytes(f.dataReceived) : '—', f.dataReceived],
+  ];
+  const dl = `<dl class="figures">${items.map(([key, label, text, v]) => `<div><dt>${esc(label)}</dt><dd data-figure="${key}"${v !== undefined ? ` data-value="${v}"` : ''}>${esc(text)}</dd></div>`).join('')}</dl>`;
+  return panel('figures', 'Key figures', 'The run in a few numbers: requests, throughput, failed requests, latency percentiles of all requests, checks passed and iterations dropped for lack of VUs.', dl);
+}
+
+function chartsPanel(m: ReportModel): string {
+  const what = 'How the run evolved second by second: load against throughput, latency, failures, data and dropped iterations, with scenario starts marked by dashed lines. Drag across a chart or use From/To to zoom all charts to a range.';
+  if (!m.chart) return panel('charts', 'Over time', what, `<p class="note" id="charts-note">${esc(m.chartNote ?? 'No time series in this folder.')}</p>`);
+  const ch = m.chart;
+  const chart = (id: string, title: string, desc: string) => `<figure class="chart" aria-labelledby="${id}-title">
+<h3 id="${id}-title">${esc(title)}</h3>
+<div class="plot" id="${id}" role="img" aria-label="${esc(`${title}: ${desc}`)}"></div>
+</figure>`;
+  const rpsMax = Math.max(0, ...ch.rps);
+  const p95s = ch.p95.filter((x): x is number => x !== null);
+  const form = `<form class="range no-print" id="range-form" aria-label="Zoom all charts to a time range">
+<label for="range-from">From (s)<input id="range-from" type="number" min="0" step="1" inputmode="numeric"></label>
+<label for="range-to">To (s)<input id="range-to" type="number" min="0" step="1" inputmode="numeric"></label>
+<button type="submit">Zoom</button><button type="button" id="range-reset">Reset</button>
+</form>`;
+  return panel('charts', 'Over time', what, `${form}<div class="charts" id="charts" data-seconds="${ch.t.length}">
+${chart('chart-load', 'VUs and requests per second', `peak ${fmtCount(Math.round(rpsMax * 10) / 10)} requests per second`)}
+${chart('chart-latency', `Latency of ${ch.latencyOf}: p50, p95, p99 per second`, p95s.length ? `p95 per second from ${fmtMs(Math.min(...p95s))} to ${fmtMs(Math.max(...p95s))}` : 'no latency samples')}
+${chart('chart-errors', 'Failed requests per second (%)', `peak ${fmtPct(Math.max(0, ...ch.errorPct.filter((x): x is number => x !== null)))}`)}
+${chart('chart-data', 'Data received and sent per second', `total received ${fmtBytes(ch.dataIn.reduce((a, b) => a + b, 0))}`)}
+${chart('chart-dropped', 'Dropped iterations per second', `total ${fmtCount(ch.dropped.reduce((a, b) => a + b, 0))}`)}
+</div>`);
+}
+
+function histogramSvg(h: NonNullable<ReportModel['histogram']>): string {
+  const W = 720, H = 220, L = 48, B = 36, T = 10;
+  const max = Math.max(...h.counts);
+  const bw = (W - L - 10) / h.counts.length;
+  const bars = h.counts.map((cnt, i) => {
+    const bh = max ? ((H - B - T) * cnt) / max : 0;
+    return `<rect x="${(L + i * bw + 1).toFixed(1)}" y="${(H - B - bh).toFixed(1)}" width="${Math.max(1, bw - 2).toFixed(1)}" height="${bh.toFixed(1)}"><title>≤ ${esc(fmtMs(h.bounds[i]!))}: ${cnt}</title></rect>`;
+  }).join('');
+  const every = Math.max(1, Math.ceil(h.counts.length / 8));
+  const labels = h.bounds.map((b, i) => (i % every === 0 || i === h.bounds.length - 1
+    ? `<text x="${(L + (i + 1) * bw).toFixed(1)}" y="${H - B + 16}" text-anchor="end">${esc(fmtMs(b))}</text>` : '')).join('');
+  return `<svg class="hist" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="hist-title hist-desc">
+<title id="hist-title">Latency histogram of ${esc(h.of)}</title>
+<desc id="hist-desc">Requests per latency bin, ${h.counts.length} bins from ${esc(fmtMs(h.bounds[0]!))} to ${esc(fmtMs(h.bounds[h.bounds.length - 1]!))}; the most populated bin holds ${max} requests.</desc>
+<line x1="${L}" y1="${H - B}" x2="${W - 10}" y2="${H - B}"/>
+<text x="${L - 6}" y="${T + 10}" text-anchor="end">${max}</text><text x="${L - 6}" y="${H - B}" text-anchor="end">0</text>
+${bars}${labels}</svg>`;
+}
+
+function distributionPanel(m: ReportModel): string {
+  const what = 'How request latencies spread across the whole run: a histogram of all requests and how many fell in each response-time range.';
+  if (!m.histogram) return panel('distribution', 'Latency distribution', what, '<p class="note">No request latencies were recorded.</p>');
+  const total = m.histogram.counts.reduce((a, b) => a + b, 0);
+  return panel('distribution', 'Latency distribution', what, histogramSvg(m.histogram) + table('ranges', `Response-time ranges (${fmtCount(total)} requests; a bin counts toward the range holding its upper bound)`, ['Range', c('Requests', { num: true }), c('Share', { num: true })],
+    m.ranges.map((r) => [c(r.label), c(fmtCount(r.count), { num: true, value: r.count }), c(fmtPct(r.pct), { num: true, value: r.pct })])));
+}
+
+function endpointsPanel(m: ReportModel): string {
+  const what = 'Each endpoint (requests grouped by their name tag): how often it was called, how fast it answered and how often it failed.';
+  if (m.endpoints.length === 0) return panel('endpoints', 'Endpoints', what, '<p class="note">No per-request time series in this folder.</p>');
+  return panel('endpoints', 'Endpoints', what, table('endpoints-table', 'Endpoints by request count', ['Endpoint (name tag)', c('Requests', { num: true }), c('Req/s', { num: true }), c('p50', { num: true }), c('p90', { num: true }), c('p95', { num: true }), c('p99', { num: true }), c('Max', { num: true }), c('Failed', { num: true })],
+    m.endpoints.map((e) => [c(e.name), c(fmtCount(e.count), { num: true, value: e.count }), n(e.rps, 'perSecond'), n(e.p50, 'ms'), n(e.p90, 'ms'), n(e.p95, 'ms'), n(e.p99, 'ms'), n(e.max, 'ms'), c(fmtPct(e.errorPct), { num: true, value: e.errorPct, cls: e.errorPct > 0 ? 'bad' : '' })])), 'long');
+}
+
+function timingPanel(m: ReportModel): string {
+  const what = 'Where request time went, phase by phase: waiting for a connection, connecting, TLS, sending, waiting for the first byte and receiving.';
+  if (m.timings.length === 0) return panel('timing', 'Timing breakdown', what, '<p class="note">No request timings were recorded.</p>');
+  return panel('timing', 'Timing breakdown', what, table('timing-table', 'Request phases (share of the average request time)', ['Phase', c('Average', { num: true }), c('Median', { num: true }), c('p95', { num: true }), c('Max', { num: true }), 'Share of time'],
+    m.timings.map((t) => [c(t.phase), n(t.avg, 'ms'), n(t.med, 'ms'), n(t.p95, 'ms'), n(t.max, 'ms'),
+      c(t.share !== undefined && ['http_req_blocked', 'http_req_sending', 'http_req_waiting', 'http_req_receiving'].includes(t.metric) ? `<span class="bar" style="width:${(t.share * 120).toFixed(0)}px" aria-hidden="true"></span> ${esc(fmtPct(t.share * 100))}` : esc('part of “blocked”'), { raw: true, value: t.share })])));
+}
+
+function checksPanel(m: ReportModel): string {
+  const what = 'The checks the scenarios made on responses, with pass and fail counts, and failed requests grouped by HTTP status and error code with the endpoints where they happened.';
+  const checks = m.checks.length
+    ? table('checks-table', 'Checks', ['Group', 'Check', c('Passed', { num: true }), c('Failed', { num: true }), c('Pass rate', { num: true }), 'Result'],
+      m.checks.map((k) => {
+        const total = k.passes + k.fails;
+        return [c(k.group || '(root)'), c(k.name), c(fmtCount(k.passes), { num: true, value: k.passes }), c(fmtCount(k.fails), { num: true, value: k.fails, cls: k.fails ? 'bad' : '' }), c(total ? fmtPct((k.passes / total) * 100) : '—', { num: true, value: total ? (k.passes / total) * 100 : undefined }), passCell(k.ok)];
+      }))
+    : '<p class="note">The scenarios made no checks.</p>';
+  const errors = m.errors.length
+    ? table('errors-table', 'Failed requests by status and error code', ['Status', 'Error code', c('Requests', { num: true }), 'Examples (endpoint: count)'],
+      m.errors.map((e) => [c(e.status), c(e.errorCode), c(fmtCount(e.count), { num: true, value: e.count }), c(e.examples.map((x) => `${x.name}: ${fmtCount(x.count)}`).join('; '))]))
+    : `<p>${m.hasLoad ? 'No request failed.' : 'No request results in this folder.'}</p>`;
+  return panel('checks', 'Checks and errors', what, `<h3>Checks</h3>${checks}<h3>Errors</h3>${errors}`);
+}
+
+function baselinePanel(m: ReportModel): string {
+  const b = m.baseline!;
+  const t = b.tolerance;
+  return panel('baseline', 'Against the baseline', `Every key figure beside the baseline run's (${b.source}), with the difference; regressions beyond the tolerance (p95 +${t.p95Pct} %, error rate +${t.errorRatePoints} points, requests per second −${t.rpsPct} %) are flagged and fail the verdict.`,
+    table('baseline-table', 'This run against the baseline', ['Figure', c('This run', { num: true }), c('Baseline', { num: true }), c('Change', { num: true }), c('Change %', { num: true }), 'Regression'],
+      b.rows.map((r) => [c(r.label), n(r.current, r.unit), n(r.baseline, r.unit), c(fmtDelta(r.delta, r.unit), { num: true, value: r.delta }), c(r.deltaPct !== undefined ? `${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)} %` : '—', { num: true, value: r.deltaPct }),
+        r.rule ? { ...passCell(!r.regression, 'within tolerance', 'regression'), text: `${r.regression ? '✗ regression' : '✓ within tolerance'} (${r.rule})` } : c('—')])));
+}
+
+function smokePanel(m: ReportModel): string {
+  const s = m.smoke!;
+  const tests = table('smoke-table', `Smoke tests: ${s.passed} passed, ${s.failed} failed, ${s.flaky} flaky, ${s.skipped} skipped`, ['Test', 'File', 'Tags', c('Duration', { num: true }), 'Result', 'Error'],
+    s.tests.map((t) => [c(t.title), c(t.file), c(t.tags.join(' ')), n(t.durationMs, 'ms'), { text: t.status, cls: t.status === 'passed' ? 'ok' : t.status === 'failed' || t.status === 'timedOut' ? 'bad' : '', value: t.status }, c(t.error ?? '')]));
+  const failOn = new Set(s.policy?.failOn ?? ['critical', 'serious']);
+  const a11y = s.a11y.length
+    ? table('a11y-table', `Accessibility scans (axe; fails on ${[...failOn].join(', ')})`, ['Page', c('Critical', { num: true }), c('Serious', { num: true }), c('Moderate', { num: true }), c('Minor', { num: true }), c('Incomplete', { num: true }), 'Result', 'Rules violated'],
+      s.a11y.map((p) => {
+        const ok = !Object.entries(p.violations).some(([impact, k]) => failOn.has(impact) && k > 0);
+        return [c(`${p.page} (${p.url})`), c(String(p.violations.critical), { num: true, value: p.violations.critical }), c(String(p.violations.serious), { num: true, value: p.violations.serious }), c(String(p.violations.moderate), { num: true, value: p.violations.moderate }), c(String(p.violations.minor), { num: true, value: p.violations.minor }), c(String(p.incomplete), { num: true, value: p.incomplete }), passCell(ok),
+          c(p.details.map((d) => `${d.id} (${d.impact ?? 'n/a'}): ${d.help}`).join('; '))];
+      }))
+    : '';
+  return panel('smoke', 'Smoke and accessibility', `The browser smoke tests against ${s.target} and the axe WCAG 2.1 AA scans of each page, with what failed.`, tests + a11y, 'long');
+}
+
+function drillsPanel(m: ReportModel): string {
+  const inner = m.drills.map((d, i) => {
+    const objectives = table(`drill-${i}-objectives`, `${d.title}: objectives`, ['Objective', 'Target', 'Observed', 'Result', 'Detail'],
+      d.objectives.map((o) => [c(o.name), c(o.target), c(o.observed), passCell(o.passed, 'met', 'missed'), c(o.detail ?? '')]));
+    const steps = table(`drill-${i}-steps`, `${d.title}: steps`, ['Step', c('Duration', { num: true }), 'Status', 'Output'],
+      d.steps.map((s) => [c(s.title), n(s.durationMs, 'ms'), { text: s.status, cls: s.status === 'ok' ? 'ok' : s.status === 'failed' ? 'bad' : '', value: s.status }, c(s.output.length > 400 ? `${s.output.slice(0, 400)}…` : s.output)]));
+    return `<h3 id="drill-${i}-title">${esc(d.title)} (${esc(d.drill)}): <span class="${d.verdict === 'pass' ? 'ok' : 'bad'}" data-drill-verdict="${esc(d.verdict)}">${esc(d.verdict)}</span></h3>
+<p>Hypothesis: ${esc(d.hypothesis)}${d.error ? ` Error: ${esc(d.error)}` : ''}</p>
+${objectives}${steps}`;
+  }).join('\n');
+  return panel('drills', 'Disaster-recovery drills', 'Each drill\'s hypothesis, its recovery objectives (RTO, RPO, ...) against their targets, and the steps it took.', inner, 'long');
+}
+
+export function renderBody(m: ReportModel): string {
+  const panels = [
+    verdictPanel(m), factsPanel(m), thresholdsPanel(m), figuresPanel(m), chartsPanel(m), distributionPanel(m),
+    endpointsPanel(m), timingPanel(m), checksPanel(m),
+  ];
+  if (m.baseline) panels.push(baselinePanel(m));
+  if (m.smoke) panels.push(smokePanel(m));
+  if (m.drills.length) panels.push(drillsPanel(m));
+  return `<main>
+${panels.join('\n')}
+</main>
+<footer>Generated by shipcheck at ${esc(m.generatedAt)} from ${esc(m.source)}. This file is self-contained: it loads nothing from the network.</footer>`;
+}
+
+/** The chart data as the page script expects it: gzip, then base64. */
+export function encodeChartData(m: ReportModel): string {
+  if (!m.chart) return '';
+  return zlib.gzipSync(JSON.stringify(m.chart), { level: 9 }).toString('base64');
+}
+
+export async function renderHtml(m: ReportModel): Promise<string> {
+  return fillTemplate(await reportTemplate(), { title: esc(m.title), body: renderBody(m), data: encodeChartData(m) });
+}

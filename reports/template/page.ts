@@ -1,0 +1,207 @@
+/**
+ * The report page's only script: decodes the embedded chart data (gzip + base64, through
+ * the browser's DecompressionStream: no network, no library) and draws the time-series
+ * charts with uPlot. Dragging across a chart, or the From/To fields, zooms every chart to
+ * that range; double-click or Reset returns to the whole run. Scenario boundaries are dashed
+ * lines. Charts redraw on theme change, resize and before printing.
+ */
+import uPlot from 'uplot';
+
+interface ChartData {
+  startMs: number;
+  t: number[];
+  vus: Array<number | null>;
+  rps: number[];
+  p50: Array<number | null>;
+  p95: Array<number | null>;
+  p99: Array<number | null>;
+  errorPct: Array<number | null>;
+  dataIn: number[];
+  dataOut: number[];
+  dropped: number[];
+  scenarios: Array<{ name: string; start: number; end?: number }>;
+}
+
+interface SeriesDef { label: string; values: Array<number | null>; color: string; scale?: string; unit: (v: number) => string; dash?: number[] }
+interface ChartDef { id: string; series: SeriesDef[]; axes: Array<{ scale: string; unit: (v: number) => string; side?: 1 | 3 }> }
+
+declare global {
+  interface Window { shipcheckCharts?: uPlot[] }
+}
+
+const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+const fmtSec = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}` : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}` : `${Math.round(s)}s`);
+const fmtMs = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 100 ? 0 : 1)} ms`);
+const fmtNum = (v: number) => (Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(1)}k` : `${+v.toFixed(2)}`);
+const fmtBytes = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)} MB/s` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} kB/s` : `${v.toFixed(0)} B/s`);
+const fmtPct = (v: number) => `${+v.toFixed(2)} %`;
+
+async function decode(): Promise<ChartData | undefined> {
+  const el = document.getElementById('shipcheck-data');
+  const text = el?.textContent?.trim();
+  if (!text) return undefined;
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return JSON.parse(await new Response(stream).text()) as ChartData;
+}
+
+function chartDefs(d: ChartData): ChartDef[] {
+  return [
+    { id: 'chart-load', series: [
+      { label: 'VUs', values: d.vus, color: '--c1', scale: 'vus', unit: fmtNum },
+      { label: 'Requests/s', values: d.rps, color: '--c2', scale: 'rps', unit: (v) => `${fmtNum(v)}/s` },
+    ], axes: [{ scale: 'vus', unit: fmtNum }, { scale: 'rps', unit: fmtNum, side: 1 }] },
+    { id: 'chart-latency', series: [
+      { label: 'p50', values: d.p50, color: '--c4', scale: 'ms', unit: fmtMs },
+      { label: 'p95', values: d.p95, color: '--c2', scale: 'ms', unit: fmtMs },
+      { label: 'p99', values: d.p99, color: '--c3', scale: 'ms', unit: fmtMs, dash: [6, 3] },
+    ], axes: [{ scale: 'ms', unit: fmtMs }] },
+    { id: 'chart-errors', series: [{ label: 'Failed requests', values: d.errorPct, color: '--fail', scale: 'pct', unit: fmtPct }], axes: [{ scale: 'pct', unit: fmtPct }] },
+    { id: 'chart-data', series: [
+      { label: 'Received', values: d.dataIn, color: '--c1', scale: 'bytes', unit: fmtBytes },
+      { label: 'Sent', values: d.dataOut, color: '--c5', scale: 'bytes', unit: fmtBytes },
+    ], axes: [{ scale: 'bytes', unit: fmtBytes }] },
+    { id: 'chart-dropped', series: [{ label: 'Dropped iterations/s', values: d.dropped, color: '--c5', scale: 'n', unit: fmtNum }], axes: [{ scale: 'n', unit: fmtNum }] },
+  ];
+}
+
+/** Dashed vertical lines where scenarios start and end, labelled with the scenario's name. */
+function scenarioMarks(d: ChartData): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u: uPlot) => {
+        if (d.scenarios.length === 0) return;
+        const ctx = u.ctx;
+        ctx.save();
+        ctx.strokeStyle = css('--muted');
+        ctx.fillStyle = css('--fg');
+        ctx.setLineDash([4, 4]);
+        ctx.lineWidth = devicePixelRatio;
+        ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+        const { top, height } = u.bbox;
+        for (const s of d.scenarios) {
+          for (const [sec, label] of [[s.start, `▶ ${s.name}`], [s.end, '']] as Array<[number | undefined, string]>) {
+            if (sec === undefined) continue;
+            const x = Math.round(u.valToPos(sec, 'x', true));
+            if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+            ctx.beginPath();
+            ctx.moveTo(x, top);
+            ctx.lineTo(x, top + height);
+            ctx.stroke();
+            if (label) ctx.fillText(label, x + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
+          }
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+let charts: uPlot[] = [];
+let syncing = false;
+
+function setRange(min: number | null, max: number | null, data: ChartData) {
+  const lo = min ?? data.t[0]!;
+  const hi = max ?? data.t[data.t.length - 1]!;
+  syncing = true;
+  for (const c of charts) c.setScale('x', { min: lo, max: hi });
+  syncing = false;
+  const from = document.getElementById('range-from') as HTMLInputElement | null;
+  const to = document.getElementById('range-to') as HTMLInputElement | null;
+  if (from && to) { from.value = String(Math.round(lo)); to.value = String(Math.round(hi)); }
+}
+
+function widthOf(el: HTMLElement): number {
+  return Math.max(280, Math.floor(el.getBoundingClientRect().width || 800));
+}
+
+function draw(d: ChartData) {
+  for (const c of charts) c.destroy();
+  charts = [];
+  for (const def of chartDefs(d)) {
+    const el = document.getElementById(def.id);
+    if (!el) continue;
+    el.textContent = '';
+    const grid = { stroke: css('--grid'), width: 1 };
+    const axisColor = css('--fg');
+    const opts: uPlot.Options = {
+      width: widthOf(el),
+      height: 220,
+      cursor: { sync: { key: 'shipcheck' }, drag: { x: true, y: false, setScale: true } },
+      scales: { x: { time: false } },
+      legend: { live: true },
+      plugins: [scenarioMarks(d)],
+      series: [
+        { label: 'Time', value: (_u, v) => (v == null ? '—' : fmtSec(v)) },
+        ...def.series.map((s) => ({
+          label: s.label, scale: s.scale, stroke: css(s.color), width: 1.5, dash: s.dash, spanGaps: false, points: { show: false },
+          value: (_u: uPlot, v: number | null) => (v == null ? '—' : s.unit(v)),
+        })),
+      ],
+      axes: [
+        { stroke: axisColor, grid, ticks: grid, values: (_u, splits) => splits.map(fmtSec) },
+        ...def.axes.map((a) => ({ scale: a.scale, side: a.side ?? 3, stroke: axisColor, grid: a.side === 1 ? { show: false } : grid, ticks: grid, size: 70, values: (_u: uPlot, splits: number[]) => splits.map(a.unit) })),
+      ],
+      hooks: {
+        setScale: [(u: uPlot, key: string) => {
+          if (key !== 'x' || syncing) return;
+          const { min, max } = u.scales.x;
+          if (min != null && max != null) setRange(min, max, d);
+        }],
+      },
+    };
+    const data: uPlot.AlignedData = [d.t, ...def.series.map((s) => s.values)] as uPlot.AlignedData;
+    charts.push(new uPlot(opts, data, el));
+  }
+  window.shipcheckCharts = charts;
+  document.documentElement.setAttribute('data-charts', 'drawn');
+}
+
+function wireRangeForm(d: ChartData) {
+  const form = document.getElementById('range-form') as HTMLFormElement | null;
+  if (!form) return;
+  const from = document.getElementById('range-from') as HTMLInputElement;
+  const to = document.getElementById('range-to') as HTMLInputElement;
+  from.value = String(d.t[0]);
+  to.value = String(d.t[d.t.length - 1]);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const lo = Number(from.value);
+    const hi = Number(to.value);
+    if (Number.isFinite(lo) && Number.isFinite(hi) && hi > lo) setRange(lo, hi, d);
+  });
+  document.getElementById('range-reset')?.addEventListener('click', () => setRange(null, null, d));
+}
+
+async function main() {
+  const root = document.getElementById('charts');
+  if (!root) return;
+  let d: ChartData | undefined;
+  try {
+    d = await decode();
+  } catch (e) {
+    root.insertAdjacentHTML('afterbegin', '<p class="note">The chart data could not be decoded in this browser (it needs DecompressionStream). The tables hold every figure.</p>');
+    document.documentElement.setAttribute('data-charts', 'failed');
+    return;
+  }
+  if (!d) return;
+  const data = d;
+  draw(data);
+  wireRangeForm(data);
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => draw(data));
+  let pending = 0;
+  new ResizeObserver(() => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(() => {
+      for (const c of charts) c.setSize({ width: widthOf(c.root.parentElement as HTMLElement), height: 220 });
+    });
+  }).observe(root);
+  // Printed pages are narrower than most screens: fit the charts to the page, then restore.
+  addEventListener('beforeprint', () => { for (const c of charts) c.setSize({ width: 680, height: 200 }); });
+  addEventListener('afterprint', () => { for (const c of charts) c.setSize({ width: widthOf(c.root.parentElement as HTMLElement), height: 220 }); });
+}
+
+void main();
