@@ -16,9 +16,14 @@ const k6Dir = new URL('./k6/', import.meta.url);
 
 export async function resolve(specifier, context, nextResolve) {
   const file = K6_MODULES[specifier];
-  if (file !== undefined) return { url: new URL(file, k6Dir).href, shortCircuit: true };
+  // format "module": the engine's modules are ESM TypeScript, which tsx's load hook compiles.
+  if (file !== undefined) return { url: new URL(file, k6Dir).href, format: 'module', shortCircuit: true };
   if (specifier === 'k6' || specifier.startsWith('k6/')) {
     throw new Error(`The Node engine does not implement the k6 module "${specifier}". It supports: ${Object.keys(K6_MODULES).join(', ')}. Run this script with real k6 (shipcheck load --engine k6) or remove the import.`);
   }
-  return nextResolve(specifier, context);
+  const resolved = await nextResolve(specifier, context);
+  // The script under test is ESM whatever its folder's package.json says (k6 scripts always
+  // are); without this a .js outside a "type": "module" package would load as CommonJS.
+  if (resolved.url.includes('?k6run=')) return { ...resolved, format: 'module' };
+  return resolved;
 }

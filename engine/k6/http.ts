@@ -176,7 +176,7 @@ function timeoutMs(t: string | number | undefined): number {
 }
 
 /** One request's life in undici's handler callbacks, turned into k6's timings. */
-class RequestHandler implements Dispatcher.DispatchHandlers {
+class RequestHandler {
   start = performance.now();
   connectedAt = 0;
   sentAt = 0;
@@ -229,7 +229,7 @@ function dispatch(opts: Dispatcher.DispatchOptions, discardBody: boolean, timeou
     h.onError(e);
   }, timeout);
   try {
-    sharedAgent(vus).dispatch(opts, h);
+    sharedAgent(vus).dispatch(opts, h as unknown as Dispatcher.DispatchHandler);
   } catch (e) {
     h.onError(e as Error);
   }

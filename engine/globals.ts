@@ -1,0 +1,25 @@
+/**
+ * The globals k6 gives a script: __VU, __ITER and __ENV (per VU, so getters over the VU of
+ * the current async chain) and open() for the init context.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { runtime } from './runtime.ts';
+import { currentVu } from './vu.ts';
+
+let scriptDir = process.cwd();
+
+export function installGlobals(scriptFile: string): void {
+  scriptDir = path.dirname(path.resolve(scriptFile));
+  const g = globalThis as Record<string, unknown>;
+  if (Object.getOwnPropertyDescriptor(g, '__VU')?.get) return;
+  Object.defineProperty(g, '__VU', { configurable: true, get: () => currentVu().idInTest });
+  Object.defineProperty(g, '__ITER', { configurable: true, get: () => Math.max(0, currentVu().iterationInInstance) });
+  Object.defineProperty(g, '__ENV', { configurable: true, get: () => currentVu().env });
+  g.open = (file: string, mode?: string) => {
+    if (!runtime().initContext) throw new Error('open() works only in the init context (the top level of the script), as in k6.');
+    const p = path.isAbsolute(file) ? file : path.join(scriptDir, file);
+    const buf = fs.readFileSync(p);
+    return mode === 'b' ? buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) : buf.toString('utf8');
+  };
+}

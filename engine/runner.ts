@@ -1,0 +1,370 @@
+/**
+ * Runs one k6 bundle in this process, the way `k6 run` does: init context → setup (__VU 0)
+ * → scenarios (each at its startTime) → teardown → handleSummary, with thresholds evaluated
+ * every 2 s and at the end, and k6's exit codes: 99 thresholds crossed, 104 invalid config
+ * (thrown as a known error before anything runs), 105 interrupted, 107 script exception,
+ * 108 exec.test.abort(), 110 exec.test.fail().
+ *
+ * Seam note: this file uses engine/metrics/types.ts as written; the registry's threshold
+ * configuration and summaryMetrics(testRunDurationMs) come from MetricsRegistry itself.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EXIT, fail, isShipcheckError } from '../harness/errors.ts';
+import type { K6SummaryData, ScenarioMeta, Timeseries } from '../harness/result-types.ts';
+import { TimeseriesBucketer } from '../harness/timeseries/bucketer.ts';
+import { installGlobals } from './globals.ts';
+import { closeAgent, prepareAgent } from './http-agent.ts';
+import { sizeForVus } from './k6/http.ts';
+import { JsonOutput } from './json-output.ts';
+import { registerK6Modules } from './loader.ts';
+import { GroupTree } from './metrics/group-tree.ts';
+import { MetricsRegistry } from './metrics/registry.ts';
+import type { ThresholdOutcome } from './metrics/types.ts';
+import { applyOverrides, resolveScenarios, type CliOverrides, type ResolvedScenario } from './options.ts';
+import { Progress, type ProgressCounters } from './progress.ts';
+import { Runtime, setRuntime, TestAbortError, UnsupportedCallError, type StopCause } from './runtime.ts';
+import { ScenarioRun } from './scenario-run.ts';
+import { scriptLocation, setScriptFile } from './script-errors.ts';
+import { EXECUTORS } from './executors/index.ts';
+import { buildHandleSummaryData } from './summary/handle-summary-data.ts';
+import { renderLegacySummaryExport } from './summary/legacy-export.ts';
+import { defaultSummaryStdout } from './summary/text-summary.ts';
+import { formatDuration as durationOf, parseDuration } from './durations.ts';
+import { VuPool } from './vu-pool.ts';
+import { globalEnv, noVu, vuStorage } from './vu.ts';
+
+export interface RunOptions {
+  /** The bundle (ESM .js) to run. */
+  script: string;
+  /** How to name the script in messages (the .ts the user gave); default `script`. */
+  scriptLabel?: string;
+  /** -e/--env values; k6 also passes the process environment (--include-system-env-vars). */
+  env?: Record<string, string>;
+  includeSystemEnv?: boolean;
+  overrides?: CliOverrides;
+  /** --tag: added to every sample. */
+  tags?: Record<string, string>;
+  noThresholds?: boolean;
+  quiet?: boolean;
+  summaryExport?: string;
+  outJson?: string;
+  /** Collect the per-second time series (result folders). */
+  timeseries?: boolean;
+  /** Write the text summary and handleSummary's stdout/stderr here (default process streams). */
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WriteStream;
+  /** Handle SIGINT (Ctrl-C) as k6 does: stop, teardown, summary, exit 105. Default true. */
+  handleSignals?: boolean;
+}
+
+export interface RunResult {
+  exitCode: number;
+  summary: K6SummaryData;
+  timeseries?: Timeseries;
+  scenarios: ScenarioMeta[];
+  startedAt: Date;
+  endedAt: Date;
+  stopCause?: StopCause;
+  /** The message explaining a non-zero exit, already printed. */
+  message?: string;
+}
+
+let loads = 0;
+
+function loadError(stage: string, e: unknown): Error {
+  if (isShipcheckError(e)) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return fail('SHIPCHECK_ERR_SCRIPT_EXCEPTION', { stage, message: msg, location: scriptLocation(e) ?? '' }, e);
+}
+
+/** Imports the bundle with k6's modules resolved to the engine's; its top level is k6's init context. */
+export async function loadScript(script: string, rt: Runtime): Promise<Record<string, unknown>> {
+  registerK6Modules();
+  process.setSourceMapsEnabled(true);
+  installGlobals(script);
+  setScriptFile(path.resolve(script));
+  setRuntime(rt);
+  rt.initContext = true;
+  try {
+    // A fresh module instance per run (a query string), so one process can run a script twice.
+    return (await vuStorage.run(noVu, () => import(`${pathToFileURL(path.resolve(script)).href}?k6run=${++loads}`))) as Record<string, unknown>;
+  } catch (e) {
+    throw loadError('the init context', e);
+  }
+}
+
+/** Timeout a lifecycle function (setup/teardown) may take: options.setupTimeout/teardownTimeout, default 60s. */
+function lifecycleTimeout(options: Record<string, unknown>, key: string): number {
+  return parseDuration(options[key]) ?? 60_000;
+}
+
+async function callLifecycle(fn: (d?: unknown) => unknown, arg: unknown, groupName: string, timeoutMs: number, rt: Runtime): Promise<{ value?: unknown; timedOut?: boolean }> {
+  noVu.groupPath = `::${groupName}`;
+  noVu.refreshTags();
+  let t: NodeJS.Timeout | undefined;
+  try {
+    const value = await Promise.race([
+      vuStorage.run(noVu, () => Promise.resolve().then(() => fn(arg))),
+      new Promise<'timeout'>((r) => { t = setTimeout(() => r('timeout'), timeoutMs); }),
+    ]);
+    if (value === 'timeout') return { timedOut: true };
+    return { value };
+  } finally {
+    clearTimeout(t);
+    noVu.groupPath = '';
+    noVu.refreshTags();
+    void rt;
+  }
+}
+
+/** Runs the whole test; returns k6's exit code and the summary (printed and written as k6 would). */
+export async function runTest(o: RunOptions): Promise<RunResult> {
+  const stdout = o.stdout ?? process.stdout;
+  const stderr = o.stderr ?? process.stderr;
+  const label = o.scriptLabel ?? o.script;
+  if (!fs.existsSync(o.script)) throw fail('SHIPCHECK_ERR_SCRIPT_NOT_FOUND', { script: label });
+  const startedAt = new Date();
+  const started = performance.now();
+
+  for (const k of Object.keys(globalEnv)) delete globalEnv[k];
+  if (o.includeSystemEnv !== false) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) globalEnv[k] = v;
+  Object.assign(globalEnv, o.env ?? {});
+
+  // Init context: metrics are defined before the options (and so the thresholds) are known,
+  // so it runs against a provisional registry whose definitions are replayed below.
+  const boot = new Runtime(new MetricsRegistry({ noThresholds: true }), new GroupTree());
+  const mod = await loadScript(o.script, boot);
+  const scriptOptions = (mod.options && typeof mod.options === 'object' ? mod.options : {}) as Record<string, unknown>;
+  const options = applyOverrides(scriptOptions, o.overrides ?? {});
+  if (o.tags) options.tags = { ...(options.tags as Record<string, string> | undefined), ...o.tags };
+  const scenarios = resolveScenarios(options, label);
+  const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+  for (const s of scenarios) {
+    if (typeof mod[s.config.exec] !== 'function') {
+      throw fail('SHIPCHECK_ERR_SCRIPT_NO_EXEC', { scenario: s.config.name, exec: s.config.exec, script: label, exported: exported.join(', ') || '(none)' });
+    }
+  }
+
+  const bucketer = o.timeseries ? new TimeseriesBucketer() : undefined;
+  const registry = new MetricsRegistry({
+    thresholds: options.thresholds, noThresholds: o.noThresholds,
+    summaryTrendStats: options.summaryTrendStats as string[] | undefined, bucketer,
+    expectedResponseSubmetric: true,
+  });
+  const rt = new Runtime(registry, new GroupTree());
+  for (const def of (boot.registry as MetricsRegistry).all()) {
+    const again = registry.define(def.name, def.type, def.contains);
+    if (again.id !== def.id) throw new Error(`internal: metric ${def.name} changed id on replay`);
+  }
+  registry.validateThresholds();
+  rt.options = options;
+  setRuntime(rt);
+  rt.initContext = false;
+
+  const counters: ProgressCounters = { requests: 0, failed: 0 };
+  rt.addListener((def, value) => {
+    if (def === rt.builtin.http_reqs) counters.requests++;
+    else if (def === rt.builtin.http_req_failed && value !== 0) counters.failed++;
+  });
+  let json: JsonOutput | undefined;
+  if (o.outJson) {
+    const thresholdKeys = Object.keys((options.thresholds as Record<string, unknown> | undefined) ?? {});
+    json = new JsonOutput(o.outJson, (metric) => thresholdKeys.filter((k) => k === metric || k.startsWith(`${metric}{`)));
+    rt.addListener(json.listener);
+  }
+
+  const maxVus = scenarios.reduce((a, s) => a + s.maxVus, 0);
+  prepareAgent(maxVus);
+  sizeForVus(maxVus);
+
+  // Ctrl-C: stop gracefully (teardown, summary, results), exit 105. A second Ctrl-C kills.
+  const onSigint = () => {
+    stderr.write('\nStopping the test (Ctrl-C again to kill it without a summary)...\n');
+    process.removeListener('SIGINT', onSigint);
+    rt.stop({ kind: 'signal', signal: 'SIGINT' });
+  };
+  if (o.handleSignals !== false) process.on('SIGINT', onSigint);
+
+  let exitCode: number = EXIT.ok;
+  let message: string | undefined;
+  let setupData: unknown;
+  const metas: ScenarioMeta[] = [];
+  rt.testStartedAt = Date.now();
+
+  const runs: Array<{ name: string; run?: ScenarioRun; plannedMs: number; startTime: number }> = scenarios.map((s) => ({ name: s.config.name, plannedMs: s.config.plannedMs, startTime: s.config.startTime }));
+  const progress = new Progress(rt, () => runs, counters, stderr, o.quiet);
+  let thresholdTimer: NodeJS.Timeout | undefined;
+  let gaugeTimer: NodeJS.Timeout | undefined;
+  const emitGauges = () => {
+    const now = Date.now();
+    rt.emit(rt.builtin.vus, rt.activeVus, {}, now);
+    rt.emit(rt.builtin.vus_max, rt.allocatedVus, {}, now);
+  };
+
+  try {
+    // ---- setup
+    if (typeof mod.setup === 'function') {
+      const r = await callLifecycle(mod.setup as () => unknown, undefined, 'setup', lifecycleTimeout(options, 'setupTimeout'), rt).catch((e: unknown) => { throw e; });
+      if (r.timedOut) {
+        exitCode = EXIT.setupTimeout;
+        message = `setup() did not finish within setupTimeout (${String(options.setupTimeout ?? '60s')}). Raise options.setupTimeout or make setup faster.`;
+      } else setupData = r.value === undefined ? undefined : JSON.parse(JSON.stringify(r.value) ?? 'null');
+    }
+  } catch (e) {
+    exitCode = stopExit(e, rt);
+    message = describeStop(e, 'setup()');
+  }
+
+  if (exitCode === EXIT.ok) {
+    if (!o.quiet) printPlan(stderr, label, scenarios, o);
+    const pool = new VuPool(rt);
+    progress.start();
+    gaugeTimer = setInterval(emitGauges, 1000);
+    if (!o.noThresholds && registry.hasThresholds()) {
+      thresholdTimer = setInterval(() => {
+        const ev = registry.evaluate(Date.now() - rt.testStartedAt);
+        if (ev.abort) rt.stop({ kind: 'thresholds', metric: ev.abort.metric, expression: ev.abort.expression });
+      }, 2000);
+    }
+    await Promise.all(scenarios.map(async (s, i) => {
+      await delayUnlessStopped(rt, s.config.startTime - (Date.now() - rt.testStartedAt));
+      if (rt.stopCause) return;
+      const fn = mod[s.config.exec] as (d: unknown) => unknown;
+      const run = new ScenarioRun(s.config, fn, setupData, pool, rt, globalEnv, (options.tags as Record<string, string>) ?? {});
+      run.startedAt = Date.now();
+      runs[i]!.run = run;
+      const meta: ScenarioMeta = { name: s.config.name, executor: s.config.executor, description: s.description, startSeconds: (run.startedAt - rt.testStartedAt) / 1000 };
+      metas[i] = meta;
+      // k6 samples vus/vus_max every second; one sample right after the VUs start covers short runs.
+      setImmediate(emitGauges);
+      await EXECUTORS[s.config.executor]!.run(s.config, run);
+      run.endedAt = Date.now();
+      meta.endSeconds = (run.endedAt - rt.testStartedAt) / 1000;
+    }));
+    clearInterval(thresholdTimer);
+    clearInterval(gaugeTimer);
+    progress.stop();
+
+    // ---- teardown (also after an abort or Ctrl-C, as in k6)
+    if (typeof mod.teardown === 'function') {
+      try {
+        const r = await callLifecycle(mod.teardown as (d: unknown) => unknown, setupData, 'teardown', lifecycleTimeout(options, 'teardownTimeout'), rt);
+        if (r.timedOut) {
+          exitCode = EXIT.teardownTimeout;
+          message = `teardown() did not finish within teardownTimeout (${String(options.teardownTimeout ?? '60s')}).`;
+        }
+      } catch (e) {
+        exitCode = stopExit(e, rt);
+        message = describeStop(e, 'teardown()');
+      }
+    }
+    const cause = rt.stopCause;
+    if (cause && exitCode === EXIT.ok) {
+      if (cause.kind === 'abort') { exitCode = EXIT.scriptAborted; message = `test aborted by the script: ${cause.reason}`; }
+      else if (cause.kind === 'signal') { exitCode = EXIT.interrupted; message = `test interrupted by ${cause.signal}`; }
+      else if (cause.kind === 'script-error') { exitCode = EXIT.scriptException; message = describeStop(cause.error, 'the default function'); }
+    }
+  }
+  if (o.handleSignals !== false) process.removeListener('SIGINT', onSigint);
+
+  // ---- the end: thresholds, summary, outputs
+  const endedAt = new Date();
+  const testRunDurationMs = performance.now() - started;
+  const evaluation = registry.evaluate(Date.now() - rt.testStartedAt);
+  const failedThresholds = evaluation.outcomes.filter((t) => !t.ok);
+  const summary = buildHandleSummaryData({
+    registry, groups: rt.groups, testRunDurationMs,
+    summaryTrendStats: registry.summaryTrendStats, summaryTimeUnit: typeof options.summaryTimeUnit === 'string' ? options.summaryTimeUnit : '',
+    noColor: Boolean(options.noColor) || !process.stdout.isTTY, isStdOutTTY: Boolean(process.stdout.isTTY), isStdErrTTY: Boolean(process.stderr.isTTY),
+    setupData,
+  });
+  await json?.close();
+  await closeAgent();
+
+  if (o.summaryExport) fs.writeFileSync(o.summaryExport, renderLegacySummaryExport(summary));
+  await writeSummaryOutputs(mod, summary, stdout, stderr, o, evaluation.outcomes);
+
+  if (exitCode === EXIT.ok && failedThresholds.length > 0) {
+    exitCode = EXIT.thresholds;
+    message = thresholdMessage(failedThresholds);
+  } else if (exitCode === EXIT.ok && rt.stopCause?.kind === 'thresholds') {
+    exitCode = EXIT.thresholds;
+  }
+  if (exitCode === EXIT.ok && rt.markedFailed) { exitCode = 110; message = 'the script marked the test as failed (exec.test.fail())'; }
+  if (rt.stopCause?.kind === 'thresholds' && exitCode === EXIT.thresholds) {
+    message = `${message ? `${message}; ` : ''}test aborted early: threshold ${rt.stopCause.expression} on ${rt.stopCause.metric} has abortOnFail`;
+  }
+  if (message) stderr.write(`${exitCode === EXIT.thresholds ? 'ERRO' : 'ERRO'} ${message}\n`);
+
+  return {
+    exitCode, summary, timeseries: bucketer?.toJSON(), scenarios: metas.filter(Boolean), startedAt, endedAt,
+    stopCause: rt.stopCause, message,
+  };
+}
+
+function thresholdMessage(failed: ThresholdOutcome[]): string {
+  const metrics = [...new Set(failed.map((f) => f.metric))];
+  return `thresholds on metrics '${metrics.join("', '")}' have been crossed`;
+}
+
+function stopExit(e: unknown, rt: Runtime): number {
+  if (e instanceof TestAbortError) { rt.stop({ kind: 'abort', reason: e.message }); return EXIT.scriptAborted; }
+  return EXIT.scriptException;
+}
+
+function describeStop(e: unknown, where: string): string {
+  if (e instanceof TestAbortError) return `test aborted by the script in ${where}: ${e.message}`;
+  if (e instanceof UnsupportedCallError) {
+    const at = scriptLocation(e);
+    return `${e.message}${at ? ` (at ${at})` : ''}`;
+  }
+  const err = loadError(where, e);
+  return err.message;
+}
+
+async function delayUnlessStopped(rt: Runtime, ms: number): Promise<void> {
+  if (ms <= 0) return;
+  let t: NodeJS.Timeout | undefined;
+  await Promise.race([new Promise<void>((r) => { t = setTimeout(r, ms); }), rt.whenStopped()]);
+  clearTimeout(t);
+}
+
+function printPlan(out: NodeJS.WritableStream, label: string, scenarios: ResolvedScenario[], o: RunOptions): void {
+  const maxDur = Math.max(...scenarios.map((s) => s.maxDurationMs));
+  const lines = [
+    `  execution: local (shipcheck Node engine)`,
+    `     script: ${label}`,
+    `     output: ${o.outJson ? `json (${o.outJson})` : '-'}`,
+    '',
+    `  scenarios: (100.00%) ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, ${scenarios.reduce((a, s) => a + s.maxVus, 0)} max VUs, ${durationOf(maxDur)} max duration (incl. graceful stop):`,
+    ...scenarios.map((s) => `           * ${s.config.name}: ${s.description}`),
+    '',
+  ];
+  out.write(`${lines.join('\n')}\n`);
+}
+
+/** handleSummary's map (stdout, stderr, file paths) or, without it, k6's text summary on stdout. */
+async function writeSummaryOutputs(mod: Record<string, unknown>, data: K6SummaryData, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream, o: RunOptions, outcomes: ThresholdOutcome[]): Promise<void> {
+  if (typeof mod.handleSummary === 'function') {
+    try {
+      const result = await vuStorage.run(noVu, () => Promise.resolve((mod.handleSummary as (d: unknown) => unknown)(structuredClone(data))));
+      if (result && typeof result === 'object') {
+        for (const [dest, content] of Object.entries(result as Record<string, unknown>)) {
+          const text = typeof content === 'string' ? content : content instanceof ArrayBuffer ? Buffer.from(content) : JSON.stringify(content);
+          if (dest === 'stdout') stdout.write(text);
+          else if (dest === 'stderr') stderr.write(text);
+          else {
+            fs.mkdirSync(path.dirname(path.resolve(dest)), { recursive: true });
+            fs.writeFileSync(dest, text);
+          }
+        }
+      }
+      return;
+    } catch (e) {
+      stderr.write(`ERRO handleSummary() failed, printing the default summary instead: ${describeStop(e, 'handleSummary()')}\n`);
+    }
+  }
+  if (!o.quiet) stdout.write(defaultSummaryStdout(data, { outcomes, enableColors: !data.options.noColor && Boolean((stdout as NodeJS.WriteStream).isTTY) }));
+}
