@@ -5,6 +5,7 @@
  */
 import type { DrillJournal, GateVerdict, K6Group, K6SummaryData, RunMeta, ScenarioMeta, SmokeResult, Timeseries, TimeseriesSeries } from '../harness/result-types.ts';
 import type { ReportInput } from './load-input.ts';
+import { fmtDelta, fmtValue } from './format.ts';
 import { margin, parseMetricKey, parseThreshold, type Operator } from './thresholds.ts';
 
 export interface Tolerance {
@@ -419,7 +420,10 @@ function verdictOf(m: Omit<ReportModel, 'verdict' | 'facts' | 'title'>, meta: Ru
   const reasons: string[] = [];
   const failedSuites: string[] = [];
   const failedThresholds = m.thresholds.filter((t) => !t.ok);
-  for (const t of failedThresholds) reasons.push(`threshold ${t.metric} "${t.expression}" failed`);
+  for (const t of failedThresholds) {
+    const detail = t.observed !== undefined && t.limit !== undefined ? `: observed ${fmtValue(t.observed, t.unit)}, limit ${t.operator} ${fmtValue(t.limit, t.unit)}` : '';
+    reasons.push(`threshold ${t.metric} "${t.expression}" failed${detail}`);
+  }
   if (m.smoke) {
     if (m.smoke.failed > 0) { failedSuites.push('smoke'); reasons.push(`smoke: ${m.smoke.failed} of ${m.smoke.tests.length} tests failed`); }
     const failOn = new Set(m.smoke.policy?.failOn ?? ['critical', 'serious']);
@@ -434,7 +438,10 @@ function verdictOf(m: Omit<ReportModel, 'verdict' | 'facts' | 'title'>, meta: Ru
     }
   }
   const regressions = m.baseline?.rows.filter((r) => r.regression) ?? [];
-  for (const r of regressions) reasons.push(`regression against the baseline: ${r.label} (${r.rule})`);
+  for (const r of regressions) {
+    const pct = r.deltaPct !== undefined ? `, ${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)} %` : '';
+    reasons.push(`regression against the baseline: ${r.label} ${fmtValue(r.current, r.unit)} vs ${fmtValue(r.baseline, r.unit)} (${fmtDelta(r.delta, r.unit)}${pct}; ${r.rule})`);
+  }
   if (m.gate && m.gate.verdict !== 'pass') for (const r of m.gate.reasons) if (!reasons.includes(r)) reasons.push(`gate: ${r}`);
   const harnessError = m.gate?.verdict === 'error' || m.drills.some((d) => d.verdict === 'error') || (meta?.exitCode !== undefined && HARNESS_EXIT_CODES.has(meta.exitCode));
   if (meta?.exitCode !== undefined && meta.exitCode !== 0 && reasons.length === 0) reasons.push(`the run exited with code ${meta.exitCode}`);

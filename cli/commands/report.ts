@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { fail } from '../../harness/errors.ts';
+import { DEFAULT_TOLERANCE, generateReport, type Tolerance } from '../../reports/index.ts';
+import type { Command } from '../run-cli.ts';
+import { parseFlags } from '../parse-flags.ts';
+
+const usage = `shipcheck report <result-dir | k6-out.json[.gz]> [--baseline <result-dir>] [--out DIR]
+                [--p95-tolerance PCT] [--error-rate-tolerance POINTS] [--rps-tolerance PCT]
+
+Writes report.html (one offline file), junit.xml and summary.md for a result folder
+(summary.json, timeseries.json, meta.json, smoke.json, drills/, gate.json), or for a real
+k6 run's "--out json" recording (plain or .gz, or a folder holding one), which is folded
+in constant memory into summary.json/timeseries.json beside the report.
+
+  --baseline DIR              compare every key figure with this run; regressions beyond
+                              the tolerances fail the verdict
+  --out DIR                   where to write (default: the result folder; for a recording,
+                              a new out/<run-id>)
+  --p95-tolerance PCT         p95 may grow this many percent (default ${DEFAULT_TOLERANCE.p95Pct})
+  --error-rate-tolerance PTS  error rate may grow this many points (default ${DEFAULT_TOLERANCE.errorRatePoints})
+  --rps-tolerance PCT         requests/s may fall this many percent (default ${DEFAULT_TOLERANCE.rpsPct})
+
+Exit code: 0 pass, 99 thresholds crossed, 1 other failures (smoke, drills, regressions), 2 error.`;
+
+function tolerance(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(n)) {
+    throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: `--${flag}`, value, hint: 'Give a non-negative number, e.g. 10 or 0.5.' });
+  }
+  return n;
+}
+
+/** A live line on a terminal, a plain line every few seconds otherwise (CI logs). */
+function progressPrinter(): { print: (line: string) => void; done: () => void } {
+  const tty = Boolean(process.stderr.isTTY);
+  let lastPlain = 0;
+  let shown = false;
+  return {
+    print(line) {
+      if (tty) { process.stderr.write(`\r\x1b[2K${line}`); shown = true; return; }
+      if (Date.now() - lastPlain >= 5000) { lastPlain = Date.now(); console.error(line); }
+    },
+    done() { if (shown) process.stderr.write('\r\x1b[2K'); },
+  };
+}
+
+const command: Command = {
+  summary: 'Write report.html, junit.xml and summary.md for a result folder or a k6 JSON recording',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseFlags('report', argv, {
+      baseline: { type: 'string' },
+      out: { type: 'string' },
+      'p95-tolerance': { type: 'string' },
+      'error-rate-tolerance': { type: 'string' },
+      'rps-tolerance': { type: 'string' },
+    }, true);
+    if (positionals.length !== 1) {
+      throw fail('SHIPCHECK_ERR_BAD_FLAG', { command: 'report', detail: positionals.length === 0 ? 'give the result folder (or k6 --out json file) to report on' : `give one result folder, not ${positionals.length} (${positionals.join(', ')})` });
+    }
+    const tol: Partial<Tolerance> = {};
+    const p95 = tolerance('p95-tolerance', values['p95-tolerance']);
+    const err = tolerance('error-rate-tolerance', values['error-rate-tolerance']);
+    const rps = tolerance('rps-tolerance', values['rps-tolerance']);
+    if (p95 !== undefined) tol.p95Pct = p95;
+    if (err !== undefined) tol.errorRatePoints = err;
+    if (rps !== undefined) tol.rpsPct = rps;
+    const progress = progressPrinter();
+    const started = performance.now();
+    let result;
+    try {
+      result = await generateReport(positionals[0]!, { baseline: values.baseline, out: values.out, tolerance: tol, onProgress: progress.print });
+    } finally {
+      progress.done();
+    }
+    const v = result.verdict;
+    const rel = (p: string) => path.relative(process.cwd(), p) || p;
+    console.log(`${v.status.toUpperCase()}${v.reasons.length ? `: ${v.reasons.length} reason${v.reasons.length === 1 ? '' : 's'}` : ''} (exit code ${v.exitCode})`);
+    for (const r of v.reasons) console.log(`  - ${r}`);
+    console.log(`report:  ${rel(result.files!.html)}`);
+    console.log(`junit:   ${rel(result.files!.junit)}`);
+    console.log(`summary: ${rel(result.files!.markdown)}`);
+    console.log(`written in ${Math.round(performance.now() - started)} ms`);
+    return v.exitCode;
+  },
+};
+
+export default command;
