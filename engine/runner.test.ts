@@ -1,0 +1,193 @@
+/**
+ * The runner's contract with users' CI: setup/teardown data passing, per-VU globals across
+ * awaits, the sync-call refusal, and k6's exit codes (99, 104, 105, 107, 108), each through
+ * `shipcheck run` against a real loopback server.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metric, runScript, shipcheck, startServer, tempDir, writeScript, type TestServer } from './testing/harness.ts';
+
+let server: TestServer;
+let dir: string;
+beforeAll(async () => { server = await startServer(); dir = tempDir(); });
+afterAll(async () => { await server.close(); });
+
+const env = () => ['-e', `BASE=${server.url}`];
+
+describe('shipcheck run (Node engine)', () => {
+  it('passes setup() data to every iteration and to teardown(); __VU is 0 in setup', async () => {
+    const r = await runScript(dir, `
+import http from 'k6/http';
+export const options = { vus: 2, iterations: 4 };
+export async function setup() {
+  await http.asyncRequest('GET', __ENV.BASE + '/record/setup?vu=' + __VU);
+  return { token: 'abc', n: 42 };
+}
+export default async function (data) {
+  await http.asyncRequest('GET', __ENV.BASE + '/record/iter?token=' + data.token + '&n=' + data.n);
+}
+export async function teardown(data) {
+  await http.asyncRequest('POST', __ENV.BASE + '/record/teardown', JSON.stringify(data));
+}`, env());
+    expect(r.code).toBe(0);
+    expect(server.records.find((x) => x.path === '/record/setup')!.query.vu).toBe('0');
+    const iters = server.records.filter((x) => x.path === '/record/iter');
+    expect(iters).toHaveLength(4);
+    for (const i of iters) expect(i.query).toEqual({ token: 'abc', n: '42' });
+    expect(JSON.parse(server.records.find((x) => x.path === '/record/teardown')!.body)).toEqual({ token: 'abc', n: 42 });
+  });
+
+  it('keeps __VU, __ITER, __ENV and k6/execution per VU across awaits with many VUs interleaved', async () => {
+    const r = await runScript(dir, `
+import http from 'k6/http';
+import exec from 'k6/execution';
+import { Counter } from 'k6/metrics';
+const mixups = new Counter('mixups');
+export const options = { scenarios: {
+  a: { executor: 'per-vu-iterations', vus: 20, iterations: 5, env: { WHO: 'a' } },
+  b: { executor: 'per-vu-iterations', vus: 10, iterations: 5, env: { WHO: 'b' } },
+} };
+export default async function () {
+  const before = [__VU, __ITER, __ENV.WHO, exec.vu.idInTest, exec.scenario.name, exec.vu.iterationInScenario].join('/');
+  await http.asyncRequest('GET', __ENV.BASE + '/x?delay=' + ((__VU * 7) % 13));
+  await new Promise((res) => setTimeout(res, (__VU * 3) % 5));
+  const after = [__VU, __ITER, __ENV.WHO, exec.vu.idInTest, exec.scenario.name, exec.vu.iterationInScenario].join('/');
+  mixups.add(before === after && __ENV.WHO === exec.scenario.name && __VU === exec.vu.idInTest ? 0 : 1);
+}`, env());
+    expect(r.code).toBe(0);
+    expect(metric(r.summary, 'iterations', 'count')).toBe(150);
+    expect(metric(r.summary, 'mixups', 'count')).toBe(0);
+    expect(metric(r.summary, 'vus_max', 'value')).toBe(30);
+  });
+
+  it('refuses sync http.get with a message naming the call and the async form (exit 107)', async () => {
+    const r = await runScript(dir, `
+import http from 'k6/http';
+export default function () { http.get(__ENV.BASE + '/x'); }`, env());
+    expect(r.code).toBe(107);
+    expect(r.stderr).toContain('http.get() is synchronous');
+    expect(r.stderr).toContain("await http.asyncRequest('GET', url, null, params)");
+  });
+
+  it('refuses sleep() with a message naming await pause(seconds) (exit 107)', async () => {
+    const r = await runScript(dir, `
+import { sleep } from 'k6';
+export default function () { sleep(1); }`, env());
+    expect(r.code).toBe(107);
+    expect(r.stderr).toContain('sleep(1) is synchronous');
+    expect(r.stderr).toContain('await pause(seconds)');
+  });
+
+  it('exits 99 when a threshold is crossed, and marks it in the export', async () => {
+    const r = await runScript(dir, `
+import http from 'k6/http';
+export const options = { iterations: 3, thresholds: { http_req_duration: ['p(95)<0.0001'], 'http_req_duration{name:home}': ['max<60000'] } };
+export default async function () { await http.asyncRequest('GET', __ENV.BASE + '/x?delay=5', null, { tags: { name: 'home' } }); }`, env());
+    expect(r.code).toBe(99);
+    expect(r.stderr).toContain("thresholds on metrics 'http_req_duration' have been crossed");
+    expect(r.summary!.metrics.http_req_duration!.thresholds).toEqual({ 'p(95)<0.0001': true });
+    expect(r.summary!.metrics['http_req_duration{name:home}']!.thresholds).toEqual({ 'max<60000': false });
+  });
+
+  it('abortOnFail stops the test early with exit 99', async () => {
+    const started = Date.now();
+    const r = await runScript(dir, `
+import http from 'k6/http';
+export const options = { vus: 1, duration: '20s', thresholds: { http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true }] } };
+export default async function () { await http.asyncRequest('GET', __ENV.BASE + '/x?status=500&delay=20'); }`, env());
+    expect(r.code).toBe(99);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.stderr).toContain('abortOnFail');
+  });
+
+  it('exits 104 naming every invalid option and its value', async () => {
+    const r = await runScript(dir, `
+export const options = { scenarios: {
+  a: { executor: 'constant-arrival-rate', rate: -5, duration: 'soon', preAllocatedVUs: 2 },
+  b: { executor: 'warp-speed' },
+} };
+export default async function () {}`, env());
+    expect(r.code).toBe(104);
+    expect(r.stderr).toContain('scenarios.a: rate must be at least 1, got -5');
+    expect(r.stderr).toContain('scenarios.a: duration is not a duration: "soon"');
+    expect(r.stderr).toContain('scenarios.b.executor "warp-speed" is not an executor type');
+  });
+
+  it('exits 104 when shortcuts are mixed with scenarios', async () => {
+    const r = await runScript(dir, `
+export const options = { duration: '10s', scenarios: { a: { executor: 'shared-iterations' } } };
+export default async function () {}`, env());
+    expect(r.code).toBe(104);
+    expect(r.stderr).toContain('using an execution configuration shortcut (duration: "10s") and "scenarios" simultaneously is not allowed');
+  });
+
+  it('exits 107 for an exception in the init context, naming the script file and line', async () => {
+    const r = await runScript(dir, `
+const x = 1;
+throw new Error('broken at init');
+export default async function () {}`, env(), 'init-throws.js');
+    expect(r.code).toBe(107);
+    expect(r.stderr).toContain('broken at init');
+    expect(r.stderr).toMatch(/init-throws\.js:3:\d+/);
+  });
+
+  it('exits 108 on exec.test.abort(), still running teardown', async () => {
+    const r = await runScript(dir, `
+import http from 'k6/http';
+import exec from 'k6/execution';
+export const options = { vus: 1, duration: '20s' };
+export default async function () { await http.asyncRequest('GET', __ENV.BASE + '/x'); exec.test.abort('enough'); }
+export async function teardown() { await http.asyncRequest('GET', __ENV.BASE + '/record/after-abort'); }`, env());
+    expect(r.code).toBe(108);
+    expect(r.stderr).toContain('enough');
+    expect(server.records.some((x) => x.path === '/record/after-abort')).toBe(true);
+  });
+
+  it('Ctrl-C stops gracefully: teardown runs, the summary is written, exit 105', async () => {
+    const script = writeScript(dir, 'sigint.js', `
+import http from 'k6/http';
+export const options = { vus: 2, duration: '30s' };
+export default async function () { await http.asyncRequest('GET', __ENV.BASE + '/x?delay=10'); }
+export async function teardown() { await http.asyncRequest('GET', __ENV.BASE + '/record/after-sigint'); }`);
+    const exp = path.join(dir, 'sigint.json');
+    const r = await shipcheck(['run', script, '--quiet', '--summary-export', exp, ...env()], { signalAfterMs: 2500 });
+    expect(r.code).toBe(105);
+    expect(server.records.some((x) => x.path === '/record/after-sigint')).toBe(true);
+    expect(JSON.parse(fs.readFileSync(exp, 'utf8')).metrics.iterations.count).toBeGreaterThan(0);
+  });
+
+  it('runs a .ts script, writes handleSummary outputs and the k6 response object', async () => {
+    const script = writeScript(dir, 'typed.ts', `
+import http from 'k6/http';
+import { check } from 'k6';
+interface Data { base: string }
+export const options = { iterations: 2 };
+export function setup(): Data { return { base: __ENV.BASE }; }
+export default async function (data: Data): Promise<void> {
+  const res = await http.asyncRequest('POST', data.base + '/echo?status=201', JSON.stringify({ a: 1 }), { headers: { 'Content-Type': 'application/json' }, tags: { name: 'echo' } });
+  check(res, {
+    'status 201': (r) => r.status === 201,
+    'json body': (r) => (r.json() as { ok: boolean }).ok === true,
+    'content type header': (r) => r.headers['Content-Type'] === 'application/json',
+    'timings add up': (r) => Math.abs(r.timings.duration - (r.timings.sending + r.timings.waiting + r.timings.receiving)) < 1e-6,
+  });
+  const bad = await http.asyncRequest('GET', 'http://127.0.0.1:1/nothing-listens');
+  check(bad, { 'refused is status 0 with error_code 1212': (r) => r.status === 0 && r.error_code === 1212 });
+}
+export function handleSummary(data: { metrics: Record<string, unknown> }) {
+  return { stdout: 'custom summary\\n', [__ENV.OUT]: JSON.stringify(data) };
+}`);
+    const out = path.join(dir, 'hs.json');
+    const r = await shipcheck(['run', script, '--quiet', ...env(), '-e', `OUT=${out}`]);
+    expect(r.stderr).not.toContain('ERRO');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('custom summary');
+    const data = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(data.metrics.checks.values).toMatchObject({ passes: 10, fails: 0 });
+    expect(data.metrics.http_reqs.values.count).toBe(4);
+    expect(data.metrics.http_req_failed.values.passes).toBe(2);
+    expect(data.metrics['http_req_duration{expected_response:true}'].type).toBe('trend');
+    expect(data.root_group.checks.map((c: { name: string }) => c.name)).toContain('status 201');
+  });
+});
