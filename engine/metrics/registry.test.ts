@@ -123,8 +123,9 @@ describe('summaryMetrics', () => {
     expect(s['http_req_duration{expected_response:true}']).toEqual({
       type: 'trend', contains: 'time', values: { avg: 100, min: 100, med: 100, max: 100, 'p(90)': 100, 'p(95)': 100 },
     });
-    // a metric with a threshold is shown even without samples, with zero values
-    expect(s.vus_max).toEqual({ type: 'gauge', contains: 'default', values: { value: 0, min: 0, max: 0 }, thresholds: { 'value>0': { ok: true } } });
+    // a metric with a threshold is shown even without samples, with zero values (and, never
+    // evaluated before, judged as at the end of the test: 0 > 0 fails)
+    expect(s.vus_max).toEqual({ type: 'gauge', contains: 'default', values: { value: 0, min: 0, max: 0 }, thresholds: { 'value>0': { ok: false } } });
   });
 
   it('omits the expected_response sub-metric when systemTags drop it', () => {
@@ -174,6 +175,36 @@ describe('thresholds', () => {
     const ev = r.evaluate(5000);
     expect(ev.outcomes.every((o) => o.ok && o.observed === undefined)).toBe(true);
     expect(r.summaryMetrics(5000).checks.thresholds).toEqual({ 'rate>0.99': { ok: true } });
+  });
+
+  it('at the end (final), an empty metric is judged as zeros like k6, except an empty rate', () => {
+    const r = new MetricsRegistry({
+      thresholds: {
+        iterations: ['count>0', 'rate<5'], vus: ['value>=1'], 'http_req_duration{name:none}': ['p(95)<200', 'min>0'], checks: ['rate>0.99'],
+      },
+    });
+    defineBuiltinMetrics(r);
+    expect(r.evaluate(3000).outcomes.every((o) => o.ok)).toBe(true);
+    const end = r.evaluate(3000, { final: true }).outcomes;
+    const byKey = (a: unknown[], b: unknown[]) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`);
+    expect(end.map((o) => [o.metric, o.expression, o.ok, o.observed]).sort(byKey)).toEqual([
+      ['iterations', 'count>0', false, 0],
+      ['iterations', 'rate<5', true, 0],
+      ['vus', 'value>=1', false, 0],
+      ['http_req_duration{name:none}', 'p(95)<200', true, 0],
+      ['http_req_duration{name:none}', 'min>0', false, 0],
+      ['checks', 'rate>0.99', true, undefined],
+    ].sort(byKey));
+    // the summary reports the last verdict, as k6 does
+    const s = r.summaryMetrics(3000);
+    expect(s.iterations).toEqual({ type: 'counter', contains: 'default', values: { count: 0, rate: 0 }, thresholds: { 'count>0': { ok: false }, 'rate<5': { ok: true } } });
+    expect(s['http_req_duration{name:none}'].thresholds).toEqual({ 'p(95)<200': { ok: true }, 'min>0': { ok: false } });
+  });
+
+  it('summaryMetrics evaluates as at the end when evaluate() was never called', () => {
+    const r = new MetricsRegistry({ thresholds: { iterations: ['count>0'] } });
+    defineBuiltinMetrics(r);
+    expect(r.summaryMetrics(1000).iterations.thresholds).toEqual({ 'count>0': { ok: false } });
   });
 
   it('counter rate is count per elapsed second', () => {
@@ -300,5 +331,9 @@ describe('snapshot / merge', () => {
     expect(merged.evaluate(10_000)).toEqual(single.evaluate(10_000));
     expect(merged.summaryMetrics(10_000)).toEqual(single.summaryMetrics(10_000));
     expect(JSON.parse(JSON.stringify(workers[0].snapshot()))).toEqual(workers[0].snapshot());
+    // re-merging the latest snapshots after resetSinks() does not double count
+    merged.resetSinks();
+    for (const w of workers) merged.merge(w.snapshot());
+    expect(merged.summaryMetrics(10_000)).toEqual(single.summaryMetrics(10_000));
   });
 });

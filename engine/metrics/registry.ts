@@ -11,7 +11,7 @@ import type { K6MetricType, K6SummaryMetric } from '../../harness/result-types.t
 import type { TimeseriesBucketerApi } from '../../harness/timeseries/types.ts';
 import { fail } from '../../harness/errors.ts';
 import type {
-  MetricDef, MetricsRegistryApi, Tags, ThresholdEvaluation, ThresholdOutcome,
+  EvaluateOptions, MetricDef, MetricsRegistryApi, Tags, ThresholdEvaluation, ThresholdOutcome,
 } from './types.ts';
 import { newSink, CounterSink, GaugeSink, RateSink, TrendSink, type Sink, type SinkState } from './sinks.ts';
 import { DEFAULT_SUMMARY_TREND_STATS, parseSummaryTrendStats } from './trend-stats.ts';
@@ -91,6 +91,7 @@ export class MetricsRegistry implements MetricsRegistryApi {
   private bucketer: TimeseriesBucketerApi | undefined;
   private aborted: ThresholdOutcome | undefined;
   private lastElapsedMs = 0;
+  private evaluated = false;
 
   constructor(options: MetricsRegistryOptions = {}) {
     this.trendStats = options.summaryTrendStats ? parseSummaryTrendStats(options.summaryTrendStats) : DEFAULT_SUMMARY_TREND_STATS;
@@ -180,11 +181,12 @@ export class MetricsRegistry implements MetricsRegistryApi {
     return this.parsedThresholds.some((p) => p.thresholds.length > 0);
   }
 
-  evaluate(elapsedMs: number): ThresholdEvaluation {
+  evaluate(elapsedMs: number, options: EvaluateOptions = {}): ThresholdEvaluation {
     this.lastElapsedMs = elapsedMs;
+    this.evaluated = true;
     const outcomes: ThresholdOutcome[] = [];
     for (const t of this.allThresholds) {
-      const outcome = this.evaluateOne(t, elapsedMs);
+      const outcome = this.evaluateOne(t, elapsedMs, options.final === true);
       outcomes.push(outcome);
       if (!outcome.ok && t.abortOnFail && this.aborted === undefined) {
         if (t.delayAbortEvalMs === undefined || t.delayAbortEvalMs < elapsedMs) this.aborted = outcome;
@@ -193,9 +195,11 @@ export class MetricsRegistry implements MetricsRegistryApi {
     return this.aborted ? { outcomes, abort: this.aborted } : { outcomes };
   }
 
-  private evaluateOne(t: ThresholdState, elapsedMs: number): ThresholdOutcome {
+  private evaluateOne(t: ThresholdState, elapsedMs: number, final: boolean): ThresholdOutcome {
     const base = { metric: t.metricKey, expression: t.expression.source, abortOnFail: t.abortOnFail };
-    if (t.target.sink.isEmpty()) {
+    // No samples: passes during the run; at the end k6 judges the empty aggregate (zeros),
+    // except for a rate, whose 0/0 it leaves passing.
+    if (t.target.sink.isEmpty() && (!final || t.target.type === 'rate')) {
       t.lastFailed = false;
       return { ...base, ok: true };
     }
@@ -207,12 +211,13 @@ export class MetricsRegistry implements MetricsRegistryApi {
 
   /**
    * The summary's `metrics`: every metric and sub-metric with samples or thresholds, sorted by
-   * key. Counter rates use `testRunDurationMs` (default: the last evaluate()'s elapsed time);
-   * thresholds' `ok` comes from evaluating them at that time.
+   * key. Counter rates use `testRunDurationMs` (default: the last evaluate()'s elapsed time).
+   * Thresholds' `ok` is the last evaluate()'s verdict, as in k6; if evaluate() was never called,
+   * they are evaluated now as at the end of the test.
    */
   summaryMetrics(testRunDurationMs?: number): Record<string, K6SummaryMetric> {
     const durationMs = testRunDurationMs ?? this.lastElapsedMs;
-    if (testRunDurationMs !== undefined) for (const t of this.allThresholds) this.evaluateOne(t, durationMs);
+    if (!this.evaluated) for (const t of this.allThresholds) this.evaluateOne(t, durationMs, true);
     const out: Record<string, K6SummaryMetric> = {};
     const targets: Target[] = [];
     for (const e of this.entries) {
@@ -251,6 +256,17 @@ export class MetricsRegistry implements MetricsRegistryApi {
         subs: e.subs.map((s) => ({ selector: s.selector, tags: Object.fromEntries(s.keys.map((k, i) => [k, s.values[i]])), sink: s.sink.toState() })),
       })),
     };
+  }
+
+  /**
+   * Empties every sink; definitions, sub-metrics, thresholds and a decided abort stay. For a
+   * main thread that re-merges its workers' latest full snapshots before each evaluation.
+   */
+  resetSinks(): void {
+    for (const e of this.entries) {
+      e.sink = newSink(e.type);
+      for (const s of e.subs) s.sink = newSink(s.type);
+    }
   }
 
   /** Adds another registry's snapshot (e.g. a worker thread's) into this one. */
@@ -310,8 +326,8 @@ export function aggregate(sink: Sink, e: ThresholdExpression, elapsedMs: number)
   const trend = sink as TrendSink;
   switch (e.aggregation) {
     case 'avg': return trend.avg;
-    case 'min': return trend.min;
-    case 'max': return trend.max;
+    case 'min': return trend.stat('min');
+    case 'max': return trend.stat('max');
     case 'med': return trend.percentile(50);
     default: return trend.percentile(e.percentile ?? 0);
   }

@@ -38,6 +38,15 @@ export interface ThresholdEvaluation {
   abort?: ThresholdOutcome;
 }
 
+export interface EvaluateOptions {
+  /**
+   * The end-of-test evaluation. During the run a metric without samples passes; at the end k6
+   * evaluates it as empty (counter count/rate 0, gauge 0, trend stats 0; an empty rate still
+   * passes), so e.g. `iterations: ['count>0']` fails when nothing ran.
+   */
+  final?: boolean;
+}
+
 /** Serializable registry state, so worker threads' results can be merged in the main thread. */
 export type RegistrySnapshot = unknown;
 
@@ -48,10 +57,11 @@ export interface MetricsRegistryApi {
   /** Hot path: one sample. `time` is epoch ms. Tags object must not be mutated afterwards. */
   add(def: MetricDef, value: number, tags: Tags, time: number): void;
   /** Thresholds over everything seen so far; `elapsedMs` is time since the test started. */
-  evaluate(elapsedMs: number): ThresholdEvaluation;
+  evaluate(elapsedMs: number, options?: EvaluateOptions): ThresholdEvaluation;
   /**
-   * The `metrics` part of handleSummary data (with thresholds' ok). Counter rates divide by
-   * `testRunDurationMs` (default: the elapsed time of the last evaluate()).
+   * The `metrics` part of handleSummary data. Counter rates divide by `testRunDurationMs`
+   * (default: the elapsed time of the last evaluate()); thresholds' ok is the last evaluate()'s
+   * result, as in k6 (evaluated at `testRunDurationMs` when evaluate() was never called).
    */
   summaryMetrics(testRunDurationMs?: number): K6SummaryData['metrics'];
   snapshot(): RegistrySnapshot;
