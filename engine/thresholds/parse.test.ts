@@ -69,6 +69,9 @@ describe('parseThresholdExpression', () => {
   ])('rejects %j', (src, reason) => {
     const e = parseThresholdExpression(src);
     expect('error' in e && e.error).toContain(reason);
+    // as a config: exit 104, naming the metric and the offending expression
+    const msg = expectConfigError(() => parseThresholds({ http_req_duration: ['p(95)<200', src] }));
+    expect(msg).toContain(`http_req_duration: ${JSON.stringify(src)} is invalid: ${(e as { error: string }).error}`);
   });
 });
 
@@ -98,6 +101,7 @@ describe('parseMetricKey', () => {
   ])('rejects %j', (src, reason) => {
     const k = parseMetricKey(src);
     expect('error' in k && k.error).toContain(reason);
+    expect(expectConfigError(() => parseThresholds({ [src]: ['p(95)<200'] }))).toContain(`${JSON.stringify(src)}: invalid metric key: ${(k as { error: string }).error}`);
   });
 });
 
