@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
@@ -26,8 +27,11 @@ import metricsRoutes from './routes/metrics.ts';
 import userRoutes from './routes/users.ts';
 
 declare module 'fastify' {
-  interface FastifyInstance { config: AppConfig; generator: ContentGenerator }
+  interface FastifyInstance { config: AppConfig; generator: ContentGenerator; routeTable: RouteEntry[] }
 }
+
+/** One row of the route table (tests run the auth matrix over it). */
+export interface RouteEntry { method: string; url: string; public: boolean }
 
 export interface BuildOptions {
   /** Where logs go (default stdout); tests pass a stream to read them. */
@@ -48,12 +52,26 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
       ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
     bodyLimit: config.bodyLimit,
-    // Unknown fields are rejected, not silently dropped; query strings still coerce to numbers.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false } },
+    // Long enough for any valid user id (128), so a longer one gets a 400 naming the field.
+    maxParamLength: 256,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
   app.decorate('config', config);
+  // Unknown fields are rejected, never silently dropped. Query strings and path parameters
+  // arrive as text and coerce to the schema's numbers; JSON bodies must have the right types.
+  const strictAjv = new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false });
+  const coercingAjv = new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema));
+  // Only JSON bodies: anything else is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: r.url, public: !r.url.startsWith('/api/') || !!r.config?.public });
+    }
+  });
 
   await app.register(helmet, {
     global: true,

@@ -1,7 +1,7 @@
 /**
  * Scores a piece of content on three axes, each 0..1, and checks them against the configured
  * thresholds (QUALITY_MIN_OVERALL 0.70, QUALITY_MIN_EDUCATIONAL 0.75, QUALITY_MIN_FACTUAL 0.85):
- * - educational effectiveness: objectives, examples, practice questions, structure, length;
+ * - educational effectiveness: objectives, examples, practice questions, structure, depth, variety;
  * - factual accuracy: free of absolute or unsupported claims, placeholders and refusals;
  * - overall: the weighted blend plus how well the text stays on the topic.
  */
@@ -32,10 +32,13 @@ export function assessQuality(content: string, topic: string, contentType: Conte
   const examples = has(/example|for instance|case/);
   const questions = Math.min(1, (content.match(/\?/g)?.length ?? 0) / 2);
   const structure = Math.min(1, (content.match(/^(#{1,3} |- |\d+\. |Q: |Card \d|[A-Z]+: )/gm)?.length ?? 0) / 5);
-  const length = Math.min(1, content.length / MIN_LENGTH[contentType]);
-  const educational = 0.2 * objectives + 0.25 * examples + 0.2 * questions + 0.2 * structure + 0.15 * length;
-
+  // Depth: full marks at 1.5× the type's minimum length.
+  const length = Math.min(1, content.length / (MIN_LENGTH[contentType] * 1.5));
   const words = content.split(/\s+/).length || 1;
+  // Variety: repetitive text (the same few words again and again) teaches less.
+  const variety = Math.min(1, new Set(text.split(/[^\p{L}\p{N}]+/u).filter(Boolean)).size / words / 0.5);
+  const educational = 0.2 * objectives + 0.2 * examples + 0.15 * questions + 0.15 * structure + 0.15 * length + 0.15 * variety;
+
   const absolutes = content.match(ABSOLUTES)?.length ?? 0;
   const placeholders = content.match(PLACEHOLDERS)?.length ?? 0;
   const factual = clamp(1 - (absolutes / words) * 20 - placeholders * 0.25);

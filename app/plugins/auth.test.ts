@@ -1,0 +1,83 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../harness/testing/test-database.ts';
+import { build } from '../build.ts';
+import { auth, OTHER_KEY, TEST_KEY, testConfig } from '../test-support.ts';
+
+let app: FastifyInstance;
+const logLines: string[] = [];
+beforeAll(async () => {
+  const logStream = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
+  app = await build(testConfig(await createTestDatabase('auth'), { LOG_LEVEL: 'trace' }), { logStream });
+});
+afterAll(async () => { await app?.close(); });
+
+const concrete = (url: string) => url.replace(':id/export', 'learner/export').replace(/:id$/, url.includes('/users/') ? 'learner' : '1');
+
+describe('the route table', () => {
+  it('covers every endpoint of the API', () => {
+    const urls = app.routeTable.map((r) => `${r.method} ${r.url}`);
+    for (const want of ['GET /health', 'GET /api/v1/health', 'GET /api/v1/health/detailed', 'GET /api/v1/metrics', 'GET /api/v1/metrics/educational',
+      'GET /metrics', 'POST /api/v1/content/generate', 'GET /api/v1/content/:id', 'GET /api/v1/content', 'DELETE /api/v1/content/:id',
+      'GET /api/v1/users/:id/export', 'DELETE /api/v1/users/:id', 'GET /', 'GET /static/monitor.html']) {
+      expect(urls).toContain(want);
+    }
+  });
+});
+
+describe('bearer auth matrix', () => {
+  it('has protected routes to check', () => {
+    expect(app.routeTable.filter((r) => !r.public).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('answers 401 on every protected route without a token, with a wrong token, or with a non-bearer scheme', async () => {
+    for (const route of app.routeTable.filter((r) => !r.public)) {
+      const url = concrete(route.url);
+      const method = route.method as 'GET' | 'POST' | 'DELETE';
+      for (const [label, headers, code] of [
+        ['no token', {}, 'AUTH_MISSING'],
+        ['wrong token', { authorization: 'Bearer wrong-key-xxxxxxxxxxxx' }, 'AUTH_INVALID'],
+        ['empty bearer', { authorization: 'Bearer ' }, 'AUTH_INVALID'],
+        ['basic scheme', { authorization: `Basic ${Buffer.from(`u:${TEST_KEY}`).toString('base64')}` }, 'AUTH_INVALID'],
+        ['key without scheme', { authorization: TEST_KEY }, 'AUTH_INVALID'],
+      ] as const) {
+        const res = await app.inject({ method, url, headers, payload: method === 'POST' ? { topic: 't', content_type: 'faq' } : undefined });
+        expect(res.statusCode, `${method} ${url} with ${label}`).toBe(401);
+        expect(res.json()).toMatchObject({ statusCode: 401, code, field: 'authorization' });
+      }
+    }
+  });
+
+  it('lets every key of the pool through on every protected route', async () => {
+    for (const key of [TEST_KEY, OTHER_KEY]) {
+      for (const route of app.routeTable.filter((r) => !r.public)) {
+        const res = await app.inject({ method: route.method as 'GET', url: concrete(route.url), headers: auth(key), payload: route.method === 'POST' ? { topic: 't', content_type: 'faq' } : undefined });
+        expect(res.statusCode, `${route.method} ${route.url}`).not.toBe(401);
+      }
+    }
+  });
+
+  it('keeps public routes public', async () => {
+    for (const route of app.routeTable.filter((r) => r.public)) {
+      const res = await app.inject({ method: route.method as 'GET', url: route.url });
+      expect(res.statusCode, route.url).toBeLessThan(400);
+    }
+  });
+
+  it('answers 401 (not 404) for unknown /api paths without a key, 404 with one', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/v1/nope' })).statusCode).toBe(401);
+    const res = await app.inject({ method: 'GET', url: '/api/v1/nope', headers: auth() });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('NOT_FOUND');
+  });
+
+  it('never writes a key to the logs', async () => {
+    await app.inject({ method: 'GET', url: '/api/v1/content', headers: auth() });
+    await app.inject({ method: 'GET', url: '/api/v1/content', headers: { authorization: `Bearer ${OTHER_KEY}x` } });
+    const logs = logLines.join('');
+    expect(logs).toContain('request completed');
+    expect(logs).not.toContain(TEST_KEY);
+    expect(logs).not.toContain(OTHER_KEY);
+  });
+});
