@@ -6,7 +6,14 @@
  */
 import { preciseNow } from './writer.ts';
 
-export interface Sample { at: number; ms: number; status: number; code?: string; error?: string; id?: number }
+export interface Sample {
+  at: number; ms: number; status: number;
+  /** The JSON error body's `code`, or a health body's `status` ("healthy", "degraded"). */
+  code?: string;
+  error?: string;
+  /** The `id` of a created resource. */
+  id?: number;
+}
 export type Requester = (n: number) => Promise<Omit<Sample, 'at' | 'ms'>>;
 
 export class Traffic {
@@ -64,9 +71,9 @@ export async function httpSample(url: string, init: { method?: string; apiKey?: 
       signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
     });
     const text = await res.text();
-    let body: { id?: number; code?: string } | undefined;
+    let body: { id?: number; code?: string; status?: unknown } | undefined;
     try { body = JSON.parse(text); } catch { /* not JSON: recorded as is */ }
-    return { status: res.status, code: body?.code, id: typeof body?.id === 'number' ? body.id : undefined };
+    return { status: res.status, code: body?.code ?? (typeof body?.status === 'string' ? body.status : undefined), id: typeof body?.id === 'number' ? body.id : undefined };
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
     return { status: 0, error: err.cause?.code ?? err.name };
