@@ -34,7 +34,7 @@ export function layerConfig<T extends object>(spec: ConfigSpec<T>, src: ConfigSo
   const warn = src.warn ?? ((l: string) => console.error(l));
   const problems: string[] = [];
   const origin = new Map<string, string>();
-  const merged: Record<string, unknown> = { ...spec.defaults };
+  const merged: Record<string, unknown> = { ...(spec.defaults as Record<string, unknown>) };
 
   const apply = (layer: Record<string, unknown>, name: string) => {
     for (const [k, v] of Object.entries(layer)) {
