@@ -29,9 +29,9 @@ export function byProfile<T>(values: Record<ProfileName, T>): T {
 
 /**
  * Think time scales with the profile: real users pause seconds between clicks; the test
- * profile keeps the same rhythm a hundred times faster so a run lasts seconds.
+ * profile keeps the same rhythm twenty times faster so a run lasts seconds.
  */
-export const THINK_SCALE: number = byProfile({ test: 0.01, ci: 1, full: 1, soak: 1 });
+export const THINK_SCALE: number = byProfile({ test: 0.05, ci: 1, full: 1, soak: 1 });
 
 function readInstances(): number {
   const raw = (__ENV.PARALLELISM ?? '').trim();

@@ -5,6 +5,9 @@
  * `API_KEYS` (comma-separated, plus `API_KEY`) the way distinct users would.
  */
 import exec from 'k6/execution';
+// Every scenario reads its target from here, so every scenario refuses a mistyped PROFILE at
+// init, even the ones (smoke) that are the same size in every profile.
+import './profile.ts';
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
