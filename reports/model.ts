@@ -442,7 +442,10 @@ function verdictOf(m: Omit<ReportModel, 'verdict' | 'facts' | 'title'>, meta: Ru
     const pct = r.deltaPct !== undefined ? `, ${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)} %` : '';
     reasons.push(`regression against the baseline: ${r.label} ${fmtValue(r.current, r.unit)} vs ${fmtValue(r.baseline, r.unit)} (${fmtDelta(r.delta, r.unit)}${pct}; ${r.rule})`);
   }
-  if (m.gate && m.gate.verdict !== 'pass') for (const r of m.gate.reasons) if (!reasons.includes(r)) reasons.push(`gate: ${r}`);
+  // The gate's own reasons restate what the panels above already found; they are added only
+  // when nothing else explains a failed gate (a harness error, a stage that could not run).
+  if (m.gate && m.gate.verdict !== 'pass' && reasons.length === 0) for (const r of m.gate.reasons) reasons.push(`gate: ${r}`);
+  if (m.gate && m.gate.verdict !== 'pass' && reasons.length === 0) reasons.push(`gate: ${m.gate.verdict}`);
   const harnessError = m.gate?.verdict === 'error' || m.drills.some((d) => d.verdict === 'error') || (meta?.exitCode !== undefined && HARNESS_EXIT_CODES.has(meta.exitCode));
   if (meta?.exitCode !== undefined && meta.exitCode !== 0 && reasons.length === 0) reasons.push(`the run exited with code ${meta.exitCode}`);
   const status: Verdict['status'] = harnessError ? 'error' : reasons.length ? 'fail' : 'pass';

@@ -54,11 +54,15 @@ function verdictPanel(m: ReportModel): string {
   if (v.failedSuites.length) parts.push(`failed: ${v.failedSuites.join(', ')}`);
   if (m.baseline) parts.push(`${v.regressions} regression${v.regressions === 1 ? '' : 's'} against the baseline`);
   const reasons = v.reasons.length ? `<ul id="verdict-reasons">${v.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : '';
+  const gate = m.gate
+    ? table('gate-stages', `Gate stages (gate verdict: ${m.gate.verdict}, exit code ${m.gate.exitCode})`, ['Stage', 'Status', 'Detail'],
+      m.gate.stages.map((s) => [c(s.name), { text: s.status, value: s.status, cls: s.status === 'pass' ? 'ok' : s.status === 'skipped' ? '' : 'bad' }, c(s.detail)]))
+    : '';
   return `<section class="panel banner ${v.status}" id="verdict" aria-labelledby="verdict-title" data-status="${v.status}" data-exit-code="${v.exitCode}">
 <h1 id="verdict-title"><span class="status">${label}</span> — ${esc(m.title)}</h1>
 <p class="what">The verdict: whether this run passed, and if not, every reason why, with the exit code shipcheck returns for it.</p>
 <p>${esc(parts.join('; ') || (v.status === 'pass' ? 'Nothing failed.' : ''))}. Exit code <strong id="exit-code">${v.exitCode}</strong>.</p>
-${reasons}
+${reasons}${gate}
 </section>`;
 }
 

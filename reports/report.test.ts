@@ -296,3 +296,36 @@ describe('report from a real k6 --out json recording', () => {
     await expect(generateReport(empty)).rejects.toThrow(/summary\.json is not valid JSON/);
   });
 });
+
+describe('report from folders the gate and the drill command write', () => {
+  it('takes the exit code from gate.json and lists the gate stages under the verdict', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'gate-'));
+    for (const f of ['summary.json', 'timeseries.json', 'meta.json', 'smoke.json']) fs.copyFileSync(path.join(fx('fail'), f), path.join(dir, f));
+    fs.writeFileSync(path.join(dir, 'gate.json'), JSON.stringify({
+      verdict: 'fail', exitCode: 1, reasons: ['threshold crossed — http_req_failed: rate<0.02'],
+      stages: [{ name: 'smoke', status: 'fail', detail: '3 passed, 1 failed' }, { name: 'load', status: 'fail', detail: '4 threshold(s) crossed' }],
+    }));
+    const r = await generateReport(dir);
+    const d = await parse(r.html);
+    expect(d.status).toBe('fail');
+    expect(d.exitCode).toBe(1);
+    expect((await d.table('gate-stages')).map((x) => [x[0]!.text, x[1]!.value])).toEqual([['smoke', 'fail'], ['load', 'fail']]);
+    // The gate's reasons repeat the thresholds' own, which the report states with numbers.
+    expect(d.reasons.filter((x) => x.startsWith('gate:'))).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'report.html'))).toBe(true);
+  });
+
+  it('reports a folder holding only drill journals', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'drill-'));
+    fs.mkdirSync(path.join(dir, 'drills'));
+    fs.copyFileSync(path.join(fx('fail'), 'drills', 'pitr-restore.json'), path.join(dir, 'drills', 'pitr-restore.json'));
+    const r = await generateReport(dir);
+    const d = await parse(r.html);
+    expect(d.status).toBe('fail');
+    expect(d.panels.map((p) => p.id)).toEqual([...PANEL_ORDER, 'drills']);
+    expect(await page.textContent('#charts-note')).toMatch(/no load results/);
+    const j = await parseJunit(r.junit);
+    expect(j.suites.map((s) => s.name)).toEqual(['drill pitr-restore']);
+    expect(r.markdown).toContain('**Drill pitr-restore:** fail');
+  });
+});

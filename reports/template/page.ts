@@ -26,7 +26,7 @@ interface SeriesDef { label: string; values: Array<number | null>; color: string
 interface ChartDef { id: string; series: SeriesDef[]; axes: Array<{ scale: string; unit: (v: number) => string; side?: 1 | 3 }> }
 
 declare global {
-  interface Window { shipcheckCharts?: uPlot[] }
+  interface Window { shipcheckCharts?: uPlot[]; shipcheckChartsDrawnAt?: number }
 }
 
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -157,6 +157,7 @@ function draw(d: ChartData) {
     charts.push(new uPlot(opts, data, el));
   }
   window.shipcheckCharts = charts;
+  window.shipcheckChartsDrawnAt ??= performance.now();
   document.documentElement.setAttribute('data-charts', 'drawn');
 }
 
