@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env -S node --import=tsx
 /**
  * App crash under load. The included API runs under a supervisor (restart on exit, like
  * systemd Restart=always) while reads and acknowledged writes stream at a steady rate; the

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env -S node --import=tsx
 /**
  * Backup freshness: the alarm a quarterly drill alone cannot give. Reads a backup catalog
  * (a folder of pg_dump -Fc files, each dated by a UTC stamp in its name such as

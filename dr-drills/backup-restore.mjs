@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env -S node --import=tsx
 /**
  * Backup → disaster → restore. Seeds a realistic dataset, takes a pg_dump while writes keep
  * coming, destroys the cluster (server stopped, data directory deleted), restores into a new

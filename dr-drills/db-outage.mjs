@@ -1,7 +1,7 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env -S node --import=tsx
 /**
  * Database outage under load. PostgreSQL is stopped for a set time while reads, writes and
- * health checks keep coming. The API must stay up, report 503 degraded on its health,
+ * health checks keep coming. The API must stay up, report 503 "degraded" on its health,
  * fail requests fast with a clear 503, and be healthy again soon after PostgreSQL returns —
  * by reconnecting, not by being restarted. No acknowledged write may be lost.
  */

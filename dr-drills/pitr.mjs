@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env -S node --import=tsx
 /**
  * Point-in-time recovery. WAL streams to an archive with pg_receivewal --synchronous, a base
  * backup is taken with pg_basebackup and checked with pg_verifybackup, and a writer keeps
