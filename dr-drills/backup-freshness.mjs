@@ -29,6 +29,9 @@ if (guardDatabaseUrl('backup-freshness', args)) throw fail('SHIPCHECK_ERR_DRILL_
 if (args.backups && args.sabotage) throw fail('SHIPCHECK_ERR_BAD_FLAG', { command: 'drill backup-freshness', detail: '--sabotage applies to the catalog the drill builds itself, not to --backups' })
 
 const DAY = 24 * 3600 * 1000
+// Client tools first: a missing one is a one-line error before anything starts.
+const tools = requirePgTools(['pg_dump', 'pg_restore'], embeddedMajor())
+
 const drill = startDrill({
   name: 'backup-freshness',
   title: 'Backup freshness: the newest restorable backup is within RPO and retention is honoured',
@@ -40,7 +43,6 @@ const drill = startDrill({
 $.verbose = false
 $.quiet = true
 
-const tools = requirePgTools(['pg_dump', 'pg_restore'], embeddedMajor())
 const stamp = (ms) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
 const stampTime = (name) => {
   const m = name.match(/(\d{8}T\d{6}Z)/)

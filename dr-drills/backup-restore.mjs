@@ -30,6 +30,9 @@ const args = drillArgs('backup-restore', {
 }, ['older-dump', 'drop-table'])
 const external = guardDatabaseUrl('backup-restore', args)   // only with --i-know-this-destroys <db>
 
+// Client tools first: a missing one is a one-line error before anything starts.
+const tools = requirePgTools(['pg_dump', 'pg_restore', 'pg_amcheck'], embeddedMajor())
+
 const drill = startDrill({
   name: 'backup-restore',
   title: 'Backup and restore: pg_dump under writes, cluster destroyed, restored and verified',
@@ -41,7 +44,6 @@ const drill = startDrill({
 $.verbose = false
 $.quiet = true
 
-const tools = requirePgTools(['pg_dump', 'pg_restore', 'pg_amcheck'], embeddedMajor())
 const work = scratchDir(drill, 'backup')
 const dumpFile = path.join(work, 'shipcheck.dump')
 const newestWrite = async (client) =>

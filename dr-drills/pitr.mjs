@@ -30,6 +30,9 @@ const args = drillArgs('pitr', {
 }, ['late-target', 'missing-wal'])
 if (guardDatabaseUrl('pitr', args)) throw fail('SHIPCHECK_ERR_DRILL_NEEDS', { drill: 'pitr', what: 'a cluster of its own', hint: 'it streams WAL and replaces the cluster, so it never runs against --database-url.' })
 
+// Client tools first: a missing one is a one-line error before anything starts.
+const tools = requirePgTools(['pg_basebackup', 'pg_verifybackup', 'pg_receivewal'], embeddedMajor())
+
 const drill = startDrill({
   name: 'pitr',
   title: 'Point-in-time recovery: base backup + streamed WAL, recovered to the instant before a destructive statement',
@@ -41,7 +44,6 @@ const drill = startDrill({
 $.verbose = false
 $.quiet = true
 
-const tools = requirePgTools(['pg_basebackup', 'pg_verifybackup', 'pg_receivewal'], embeddedMajor())
 const work = scratchDir(drill, 'pitr')
 const archive = path.join(work, 'wal-archive')
 const base = path.join(work, 'base')

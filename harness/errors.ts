@@ -117,7 +117,7 @@ export const errors = {
   SHIPCHECK_ERR_DRILL_UNKNOWN: def(EXIT.harness, (p) =>
     `Unknown drill "${p.drill}". The drills are: ${p.known} (or "all").`),
   SHIPCHECK_ERR_DRILL_TOOL: def(EXIT.harness, (p) =>
-    `${p.tool} ${p.major} not found (looked in PATH and ${p.dirs}${p.found ? `; found ${p.found}` : ''}). Install it: apt-get install postgresql-client-${p.major}.`),
+    `${p.tool} ${p.major} not found (looked in ${p.where}${p.found ? `; found ${p.found}` : ''}). Install it: apt-get install postgresql-client-${p.major}.`),
   SHIPCHECK_ERR_DRILL_UNSAFE: def(EXIT.harness, (p) =>
     `Refusing to run the ${p.drill} drill against ${p.url}: drills destroy the database they use. Pass --i-know-this-destroys ${p.database} to allow it, or drop --database-url to let the drill create its own cluster.`),
   SHIPCHECK_ERR_DRILL_SABOTAGE: def(EXIT.harness, (p) =>

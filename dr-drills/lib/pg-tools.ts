@@ -46,7 +46,7 @@ export function findPgTool(tool: PgTool, major: number, env: NodeJS.ProcessEnv =
     }
     wrongMajor ??= `${file} (${version ?? 'no --version'})`;
   }
-  throw fail('SHIPCHECK_ERR_DRILL_TOOL', { tool, major, dirs: dirs.versioned.join(', ') || '(none)', found: wrongMajor ?? '' });
+  throw fail('SHIPCHECK_ERR_DRILL_TOOL', { tool, major, where: ['PATH', ...dirs.versioned].join(', '), found: wrongMajor ?? '' });
 }
 
 /** Checks all `tools` at once, so a drill fails before it starts rather than halfway. */
