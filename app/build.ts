@@ -1,13 +1,12 @@
 /**
- * Builds the included API: ecosystem plugins first (helmet, CORS, rate limit, static files),
+ * Builds the included API: security headers, then ecosystem plugins (CORS, rate limit, static files),
  * then our own (PostgreSQL, metrics, auth, errors), then the routes. `server.ts` listens;
  * tests call `build()` and use `inject()` or a listener on port 0.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import Fastify, { type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -15,11 +14,12 @@ import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { ContentGenerator } from './generation/generator.ts';
-import { ApiError } from './http-errors.ts';
+import { ApiError, errorBody } from './http-errors.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/error-handler.ts';
 import postgres from './plugins/postgres.ts';
 import { registerRequestMetrics } from './plugins/request-metrics.ts';
+import { computeSecurityHeaders, registerSecurityHeaders } from './plugins/security-headers.ts';
 import { TokenBucketStore } from './plugins/token-bucket-store.ts';
 import contentRoutes from './routes/content.ts';
 import healthRoutes from './routes/health.ts';
@@ -43,6 +43,7 @@ export interface BuildOptions {
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 
 export async function build(config: AppConfig, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const securityHeaders = computeSecurityHeaders();
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -53,8 +54,13 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
     },
     bodyLimit: config.bodyLimit,
     // Long enough for any valid user id (128), so a longer one gets a 400 naming the field.
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     return503OnClosing: true,
+    // Errors Fastify raises before routing still get the security headers and our error body.
+    frameworkErrors: (err, _request, reply) => {
+      const status: 400 | 414 = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      (reply as FastifyReply).headers(securityHeaders).code(status).send(errorBody(status, err.code, status === 414 ? 'A path parameter is too long.' : 'The URL is not valid (bad percent-encoding).', 'url'));
+    },
     forceCloseConnections: 'idle',
   });
   app.decorate('config', config);
@@ -73,20 +79,7 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
     }
   });
 
-  await app.register(helmet, {
-    global: true,
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        'default-src': ["'self'"], 'script-src': ["'self'"], 'style-src': ["'self'"], 'img-src': ["'self'", 'data:'],
-        'font-src': ["'self'"], 'connect-src': ["'self'"], 'object-src': ["'none'"], 'base-uri': ["'self'"],
-        'form-action': ["'self'"], 'frame-ancestors': ["'none'"],
-      },
-    },
-    frameguard: { action: 'deny' },
-    hsts: { maxAge: 31_536_000, includeSubDomains: true },
-    referrerPolicy: { policy: 'no-referrer' },
-  });
+  registerSecurityHeaders(app, securityHeaders);
   if (config.corsOrigins !== false) {
     await app.register(cors, { origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['authorization', 'content-type'], maxAge: 600 });
   }

@@ -62,8 +62,9 @@ function describeValidation(errors: AjvLikeError[], context: string): { field: s
     return { field, message: `${context} has an unknown field "${field}".` };
   }
   const field = path || context;
-  if (e.keyword === 'enum') return { field, message: `${context}/${field} must be one of: ${(p.allowedValues as unknown[]).join(', ')}.` };
-  return { field, message: `${context}/${field} ${e.message ?? 'is invalid'}.` };
+  const where = path ? `${context}/${path}` : context;
+  if (e.keyword === 'enum') return { field, message: `${where} must be one of: ${(p.allowedValues as unknown[]).join(', ')}.` };
+  return { field, message: `${where} ${e.message ?? 'is invalid'}.` };
 }
 
 function clientField(err: FastifyError): string | undefined {

@@ -50,6 +50,8 @@ describe('security headers', () => {
       ['too large', () => app.inject({ method: 'POST', url: '/api/v1/content/generate', headers: auth(), payload: { topic: 'x'.repeat(1_100_000), content_type: 'faq' } }), 413],
       ['provider down', () => app.inject({ method: 'POST', url: '/api/v1/content/generate', headers: auth(), payload: { topic: 'x', content_type: 'faq' } }), 503],
       ['method not allowed', () => app.inject({ method: 'PUT', url: '/health' }), 404],
+      ['bad percent-encoding', () => app.inject({ url: '/api/v1/content/%E0%A4%A', headers: auth() }), 400],
+      ['over-long path parameter', () => app.inject({ url: `/api/v1/content/${'1'.repeat(300)}`, headers: auth() }), 414],
     ];
     for (const [label, send, status] of cases) {
       const res = await send();

@@ -103,10 +103,19 @@ describe('GET /api/v1/content/:id', () => {
     ['an injection id', "1%20or%201=1", 400, 'VALIDATION_FAILED'],
     ['a negative id', '-1', 400, 'VALIDATION_FAILED'],
     ['an id past the integer range', '99999999999999999999', 400, 'VALIDATION_FAILED'],
-  ])('answers %s with %i', async (_label, id, status, code) => {
+  ])('answers %s with status %i', async (_label, id, status, code) => {
     const res = await app.inject({ method: 'GET', url: `/api/v1/content/${id}`, headers: auth() });
     expect(res.statusCode).toBe(status);
     expect(res.json()).toMatchObject({ code, field: 'id' });
+  });
+
+  it('answers malformed URLs with a JSON 4xx naming the URL', async () => {
+    const badEncoding = await app.inject({ method: 'GET', url: '/api/v1/content/%E0%A4%A', headers: auth() });
+    expect(badEncoding.statusCode).toBe(400);
+    expect(badEncoding.json()).toMatchObject({ code: 'FST_ERR_BAD_URL', field: 'url' });
+    const tooLong = await app.inject({ method: 'GET', url: `/api/v1/content/${'9'.repeat(300)}`, headers: auth() });
+    expect(tooLong.statusCode).toBe(414);
+    expect(tooLong.json()).toMatchObject({ code: 'FST_ERR_MAX_PARAM_LENGTH', field: 'url' });
   });
 });
 
