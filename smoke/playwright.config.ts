@@ -13,6 +13,7 @@ import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from '../harness/browser.ts';
 import { projectRoot } from '../harness/project-root.ts';
+import { redactUrl } from '../harness/redact.ts';
 
 const resultDir = path.resolve(process.env.SHIPCHECK_RESULT_DIR || path.join(projectRoot, 'out', 'smoke'));
 const external = process.env.BASE_URL?.trim();
@@ -41,7 +42,7 @@ export default defineConfig({
     ['list'],
     ['html', { outputFolder: path.join(resultDir, 'playwright-report'), open: 'never' }],
     ['junit', { outputFile: path.join(resultDir, 'smoke-junit.xml') }],
-    [path.join(projectRoot, 'smoke', 'smoke-reporter.ts'), { outputFile: path.join(resultDir, 'smoke.json'), target: external ?? 'included API (webServer)' }],
+    [path.join(projectRoot, 'smoke', 'smoke-reporter.ts'), { outputFile: path.join(resultDir, 'smoke.json'), target: external ? redactUrl(external) : 'included API (webServer)' }],
   ],
   use: {
     baseURL,
