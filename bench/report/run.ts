@@ -82,16 +82,17 @@ try {
   // ---------------------------------------------------------------- 3. fold memory
   const fold = (mb: number) => {
     const file = path.join(tmp, `k6-${mb}.ndjson`);
-    const tsx = [path.join(here, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs')];
-    execFileSync(process.execPath, [...tsx, path.join(here, 'fold-memory.ts'), 'write', file, String(mb)], { stdio: 'inherit' });
-    const out = execFileSync(process.execPath, [...tsx, path.join(here, 'fold-memory.ts'), 'fold', file], { encoding: 'utf8' });
-    return JSON.parse(out.trim().split('\n').pop()!) as { fileMb: number; lines: number; seconds: number; ms: number; peakRssMb: number; heapPeakMb: number };
+    const node = ['--expose-gc', '--import', 'tsx'];
+    const cwd = path.join(here, '..', '..');
+    execFileSync(process.execPath, [...node, path.join(here, 'fold-memory.ts'), 'write', file, String(mb)], { stdio: 'inherit', cwd });
+    const out = execFileSync(process.execPath, [...node, path.join(here, 'fold-memory.ts'), 'fold', file], { encoding: 'utf8', cwd });
+    return JSON.parse(out.trim().split('\n').pop()!) as { fileMb: number; lines: number; seconds: number; ms: number; peakRssMb: number; heapPeakMb: number; retainedHeapPeakMb: number };
   };
   const small = fold(Math.max(1, Math.round(foldMb / 10)));
   const big = fold(foldMb);
   Object.assign(results, { foldSmall: small, foldBig: big });
-  for (const f of [small, big]) line(`fold ${f.fileMb.toFixed(0)} MB NDJSON: ${f.lines.toLocaleString('en-US')} lines, ${f.seconds} s of buckets, ${(f.ms / 1000).toFixed(1)} s (${(f.fileMb / (f.ms / 1000)).toFixed(0)} MB/s), peak RSS ${f.peakRssMb.toFixed(0)} MB, heap peak ${f.heapPeakMb.toFixed(0)} MB`);
-  line(`peak RSS ratio ${big.fileMb.toFixed(0)} MB : ${small.fileMb.toFixed(0)} MB file = ${(big.peakRssMb / small.peakRssMb).toFixed(2)} for ${(big.fileMb / small.fileMb).toFixed(0)}× the data (flat ≈ 1; the rest is buckets: seconds × series)`);
+  for (const f of [small, big]) line(`fold ${f.fileMb.toFixed(0)} MB NDJSON: ${f.lines.toLocaleString('en-US')} lines, ${f.seconds} s of buckets, ${(f.ms / 1000).toFixed(1)} s (${(f.fileMb / (f.ms / 1000)).toFixed(0)} MB/s), peak RSS ${f.peakRssMb.toFixed(0)} MB, heap peak ${f.heapPeakMb.toFixed(0)} MB, retained heap after GC ${f.retainedHeapPeakMb.toFixed(0)} MB`);
+  line(`${big.fileMb.toFixed(0)} MB : ${small.fileMb.toFixed(0)} MB file (${(big.fileMb / small.fileMb).toFixed(0)}× the samples, same run length): retained heap ratio ${(big.retainedHeapPeakMb / small.retainedHeapPeakMb).toFixed(2)}, peak RSS ratio ${(big.peakRssMb / small.peakRssMb).toFixed(2)} (flat ≈ 1)`);
 
   const outDir = path.join(here, '..', '..', 'out', 'bench');
   fs.mkdirSync(outDir, { recursive: true });
