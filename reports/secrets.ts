@@ -23,7 +23,11 @@ export function scrubText(text: string, secrets: readonly string[] = []): string
 /** A deep copy with every string (keys included) scrubbed. */
 export function scrubDeep<T>(value: T, secrets: readonly string[] = []): T {
   if (typeof value === 'string') return scrubText(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets)) as T;
+  if (Array.isArray(value)) {
+    // Time-series columns are long arrays of numbers: nothing to scrub, so no copy.
+    if (value.every((v) => typeof v === 'number' || v === null)) return value;
+    return value.map((v) => scrubDeep(v, secrets)) as T;
+  }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[scrubText(k, secrets)] = scrubDeep(v, secrets);
