@@ -42,7 +42,8 @@ export function fixOf(node: NodeResult): string {
 function describe(rule: Result, nodes: NodeResult[], kind: string): string[] {
   return nodes.map((n) => {
     const fix = fixOf(n);
-    return `  - ${rule.id} [${rule.impact ?? kind}] at ${targetOf(n)}: ${rule.help}.${fix ? ` Fix: ${fix}` : ''} (${rule.helpUrl})`;
+    // axe's summary already reads "Fix any of the following: ...".
+    return `  - ${rule.id} [${rule.impact ?? kind}] at ${targetOf(n)}: ${rule.help}.${fix ? ` ${fix}` : ''} (${rule.helpUrl})`;
   });
 }
 

@@ -25,6 +25,9 @@ if (!external) {
   process.env.API_KEY ||= `sc_smoke_${crypto.randomBytes(18).toString('base64url')}`;
   process.env.API_KEYS ||= `sc_smoke_limit_${crypto.randomBytes(18).toString('base64url')}`;
 }
+// The page snapshot Playwright adds to a failure's error-context.md shows form values, and
+// the suites type the API key into pages: keep it out of the result folder.
+process.env.PLAYWRIGHT_NO_COPY_PROMPT = '1';
 // Workers load this file again after the web server is up; by then its URL is in the environment.
 const baseURL = external || process.env.SHIPCHECK_SMOKE_URL;
 

@@ -5,7 +5,8 @@
  * response it was found on and the fix.
  */
 import type { APIRequestContext, APIResponse } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { test } from './fixtures.ts';
+import { failOnProblems } from './problems.ts';
 
 interface Probe { kind: string; method: string; url: string; headers?: Record<string, string>; data?: unknown }
 
@@ -52,7 +53,7 @@ test.describe('security', { tag: '@security' }, () => {
       if (h['x-powered-by']) problems.push(`${where} advertises x-powered-by: ${JSON.stringify(h['x-powered-by'])}. Fix: remove the X-Powered-By header (helmet hidePoweredBy).`);
       if (h.server && /\d/.test(h.server)) problems.push(`${where} advertises its server version, server: ${JSON.stringify(h.server)}. Fix: remove the version from the Server header (or the header itself) at the app or proxy.`);
     }
-    expect(problems, `Security headers: ${problems.length} problem(s):\n${problems.join('\n')}`).toEqual([]);
+    failOnProblems('Security headers', problems);
   });
 
   test('CORS answers only configured origins', async ({ request }) => {
@@ -74,7 +75,7 @@ test.describe('security', { tag: '@security' }, () => {
       const allow = res.headers()['access-control-allow-origin'];
       if (allow !== configured) problems.push(`OPTIONS /health with the configured Origin ${configured} answered access-control-allow-origin: ${allow ?? '(none)'}. Fix: the CORS configuration does not allow an origin it lists; check CORS_ORIGINS.`);
     }
-    expect(problems, `CORS: ${problems.join('\n')}`).toEqual([]);
+    failOnProblems('CORS', problems);
   });
 
   test('error bodies leak no stack traces or file paths', async ({ request }) => {
@@ -93,6 +94,6 @@ test.describe('security', { tag: '@security' }, () => {
       if (/\n\s+at .+[(:]\d+/.test(text) || /"stack"\s*:/.test(text)) problems.push(`${where} leaks a stack trace: ${text.slice(0, 200)}. Fix: never send err.stack to clients; log it server-side.`);
       else if (/(\/[\w.-]+)+\.(ts|js|mjs|cjs):\d+/.test(text) || /node_modules/.test(text)) problems.push(`${where} leaks a server file path: ${text.slice(0, 200)}. Fix: send a generic message; log details server-side.`);
     }
-    expect(problems, `Error bodies: ${problems.join('\n')}`).toEqual([]);
+    failOnProblems('Error bodies', problems);
   });
 });
