@@ -5,6 +5,7 @@
  * objective that catches them.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clusterDirs, runDrill } from './testing/run-drill.ts';
 
@@ -20,6 +21,8 @@ describe('app-crash', () => {
     expect(run.stdout).toMatch(/supervisor: the API was killed by SIGKILL; restarting it/);
     expect(Number(run.journal!.context!.failedRequestsInWindow)).toBeGreaterThanOrEqual(0);
     for (const dir of clusterDirs(run.stdout)) expect(fs.existsSync(dir)).toBe(false);
+    // drills/ holds journals only (the report reads every file there as one).
+    expect(fs.readdirSync(path.join(run.out, 'drills'))).toEqual(['app-crash.json']);
   });
 
   it('without a supervisor it fails "API back within the downtime target"', async () => {

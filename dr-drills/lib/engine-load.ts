@@ -20,7 +20,8 @@ export async function startEngineLoad(drill: Drill, opts: { baseUrl: string; api
     if (opts.vus) opts.say('engine load skipped: "shipcheck run" is not installed; the drill\'s own request streams measure the outage');
     return { finish: async () => undefined };
   }
-  const exportFile = path.join(drill.spec.out, 'drills', `${drill.spec.name}-load-summary.json`);
+  // Not under drills/: that folder holds journals only.
+  const exportFile = path.join(drill.spec.out, 'drill-load', `${drill.spec.name}-summary.json`);
   fs.mkdirSync(path.dirname(exportFile), { recursive: true });
   fs.rmSync(exportFile, { force: true });
   const env = { BASE_URL: opts.baseUrl, API_KEYS: opts.apiKeys.join(','), RATE: String(opts.rate ?? opts.vus * 4), VUS: String(opts.vus), DURATION: `${Math.ceil(opts.seconds)}s` };
