@@ -13,6 +13,7 @@ import fastifyStatic from '@fastify/static';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
+import { ContentCache } from './content-cache.ts';
 import { ContentGenerator } from './generation/generator.ts';
 import { ApiError, errorBody } from './http-errors.ts';
 import { registerAuth } from './plugins/auth.ts';
@@ -27,7 +28,7 @@ import metricsRoutes from './routes/metrics.ts';
 import userRoutes from './routes/users.ts';
 
 declare module 'fastify' {
-  interface FastifyInstance { config: AppConfig; generator: ContentGenerator; routeTable: RouteEntry[] }
+  interface FastifyInstance { config: AppConfig; generator: ContentGenerator; contentCache: ContentCache; routeTable: RouteEntry[] }
 }
 
 /** One row of the route table (tests run the auth matrix over it). */
@@ -98,6 +99,7 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
   registerAuth(app, config.apiKeys);
   registerErrorHandling(app);
 
+  app.decorate('contentCache', new ContentCache(config.contentCache.maxEntries, config.contentCache.ttlMs));
   const generator = new ContentGenerator(config);
   app.decorate('generator', generator);
   app.addHook('onClose', async () => { await generator.close(); });

@@ -44,6 +44,8 @@ export interface AppConfig {
   quality: { overall: number; educational: number; factual: number };
   provider: ProviderConfig;
   breaker: { failureThreshold: number; resetMs: number };
+  /** Per-process cache of content reads (0 disables either). */
+  contentCache: { maxEntries: number; ttlMs: number };
   /** Where the disk health check looks for free space. */
   diskPath: string;
   /** The disk check turns unhealthy below this fraction of free space. */
@@ -181,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     provider,
     breaker: { failureThreshold: int('CIRCUIT_BREAKER_THRESHOLD', 5, 1), resetMs: int('CIRCUIT_BREAKER_RESET_MS', 30_000, 1) },
+    contentCache: { maxEntries: int('CONTENT_CACHE_MAX', 10_000, 0), ttlMs: int('CONTENT_CACHE_TTL_MS', 10_000, 0) },
     diskPath: env.DISK_CHECK_PATH || process.cwd(),
     diskMinFreeRatio: ratio('DISK_MIN_FREE_RATIO', 0.05),
     memoryMaxHeapRatio: ratio('MEMORY_MAX_HEAP_RATIO', 0.9),

@@ -20,6 +20,7 @@ export class RequestMetrics {
   serverErrors = 0;
   readonly byRoute = new Map<string, RouteCount>();
   private readonly recent = new Float64Array(16_384);
+  private readonly series = new Map<string, client.Histogram.Internal<'method' | 'route' | 'status_code'>>();
   private recentCount = 0;
   readonly duration: client.Histogram<'method' | 'route' | 'status_code'>;
   readonly generations: client.Counter<'content_type' | 'outcome'>;
@@ -50,7 +51,11 @@ export class RequestMetrics {
     r.count++;
     if (status >= 500) { this.serverErrors++; r.status_5xx++; } else if (status >= 400) { this.clientErrors++; r.status_4xx++; }
     this.recent[this.recentCount++ % this.recent.length] = ms;
-    this.duration.observe({ method, route, status_code: status }, ms / 1000);
+    // One bound child per (method, route, status): prom-client then skips hashing the labels.
+    const seriesKey = `${key} ${status}`;
+    let series = this.series.get(seriesKey);
+    if (!series) { series = this.duration.labels(method, route, String(status)); this.series.set(seriesKey, series); }
+    series.observe(ms / 1000);
   }
 
   /** Percentiles over the most recent requests (up to 16 384). */

@@ -119,6 +119,35 @@ describe('GET /api/v1/content/:id', () => {
   });
 });
 
+describe('content read cache', () => {
+  it('serves a read item from the per-process cache until it is deleted through the API', async () => {
+    const { id } = (await generate({ topic: 'caching', content_type: 'faq' })).json();
+    const first = await app.inject({ method: 'GET', url: `/api/v1/content/${id}`, headers: auth() });
+    expect(first.statusCode).toBe(200);
+    // Removed behind the app's back: the cached copy is still served within the TTL ...
+    await app.pg.query('delete from educational_content where id = $1', [id]);
+    const cached = await app.inject({ method: 'GET', url: `/api/v1/content/${id}`, headers: auth() });
+    expect(cached.statusCode).toBe(200);
+    expect(cached.body).toBe(first.body);
+    expect(cached.headers['content-type']).toBe('application/json; charset=utf-8');
+    // ... while a delete through the API evicts it at once.
+    await app.inject({ method: 'DELETE', url: `/api/v1/content/${id}`, headers: auth() });
+    expect((await app.inject({ method: 'GET', url: `/api/v1/content/${id}`, headers: auth() })).statusCode).toBe(404);
+  });
+
+  it('can be switched off', async () => {
+    const uncached = await build(testConfig(app.config.databaseUrl, { CONTENT_CACHE_TTL_MS: '0' }), { migrate: false });
+    try {
+      const { id } = (await generate({ topic: 'no cache', content_type: 'faq' })).json();
+      expect((await uncached.inject({ method: 'GET', url: `/api/v1/content/${id}`, headers: auth() })).statusCode).toBe(200);
+      await app.pg.query('delete from educational_content where id = $1', [id]);
+      expect((await uncached.inject({ method: 'GET', url: `/api/v1/content/${id}`, headers: auth() })).statusCode).toBe(404);
+    } finally {
+      await uncached.close();
+    }
+  });
+});
+
 describe('GET /api/v1/content', () => {
   it('pages newest first and filters by type', async () => {
     for (let i = 0; i < 3; i++) await generate({ topic: `paging ${i}`, content_type: 'one_pager_summary' });

@@ -41,10 +41,17 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
   app.get<{ Params: { id: number } }>('/api/v1/content/:id', {
     config: readLimit,
     schema: { params: contentIdParams, response: { 200: contentItem, ...errorResponses } },
-  }, async (request) => {
-    const { rows } = await app.pg.query({ name: 'content-by-id', text: `select ${CONTENT_COLUMNS} from educational_content where id = $1`, values: [request.params.id] });
-    if (!rows[0]) throw new ApiError(404, 'CONTENT_NOT_FOUND', `No content with id ${request.params.id}.`, { field: 'id' });
-    return rows[0];
+  }, async (request, reply) => {
+    const { id } = request.params;
+    let json = app.contentCache.get(id);
+    if (json === undefined) {
+      const { rows } = await app.pg.query({ name: 'content-by-id', text: `select ${CONTENT_COLUMNS} from educational_content where id = $1`, values: [id] });
+      if (!rows[0]) throw new ApiError(404, 'CONTENT_NOT_FOUND', `No content with id ${id}.`, { field: 'id' });
+      // Serialized once by the route's own response schema, then served as-is from the cache.
+      json = reply.getSerializationFunction('200')!(rows[0]);
+      app.contentCache.set(id, json);
+    }
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 
   app.get<{ Querystring: ListQuery }>('/api/v1/content', {
@@ -74,6 +81,7 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
     schema: { params: contentIdParams, response: { 204: { type: 'null' }, ...errorResponses } },
   }, async (request, reply) => {
     const { rowCount } = await app.pg.query('delete from educational_content where id = $1', [request.params.id]);
+    app.contentCache.delete([request.params.id]);
     if (!rowCount) throw new ApiError(404, 'CONTENT_NOT_FOUND', `No content with id ${request.params.id}.`, { field: 'id' });
     return reply.code(204).send();
   });

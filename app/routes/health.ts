@@ -78,6 +78,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
         quality_thresholds: config.quality,
         rate_limits: config.rateLimit,
         circuit_breaker: config.breaker,
+        content_cache: config.contentCache,
         cors: config.corsOrigins === false ? 'disabled' : config.corsOrigins,
       },
     };

@@ -66,6 +66,7 @@ export default async function metricsRoutes(app: FastifyInstance): Promise<void>
         pid: process.pid, rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed, heap_total_bytes: mem.heapTotal, external_bytes: mem.external,
         cpu_user_us: cpu.user, cpu_system_us: cpu.system, event_loop_delay_p99_ms: Math.round(loopDelay.percentile(99) / 1e4) / 100,
         load_average: os.loadavg(), cpus: os.availableParallelism(), db_pool: { total: app.pg.totalCount, idle: app.pg.idleCount, waiting: app.pg.waitingCount },
+        content_cache: { entries: app.contentCache.size, hits: app.contentCache.hits, misses: app.contentCache.misses },
       },
     };
   });

@@ -27,8 +27,10 @@ describe('GDPR export and erasure', () => {
   });
 
   it('deletes the user and their content in one cascade, with exactly one audit row', async () => {
-    await generate('linus', 'kernels');
+    const kernels = (await generate('linus', 'kernels')).json();
     await generate('linus', 'version control');
+    // Read once so it sits in the content cache: erasure must evict it too.
+    expect((await app.inject({ url: `/api/v1/content/${kernels.id}`, headers: auth() })).statusCode).toBe(200);
     await generate('margaret', 'apollo guidance');
     const res = await app.inject({ method: 'DELETE', url: '/api/v1/users/linus', headers: auth() });
     expect(res.statusCode).toBe(200);
@@ -44,6 +46,7 @@ describe('GDPR export and erasure', () => {
     expect((await app.pg.query("select count(*)::int as n from educational_content where user_id = 'margaret'")).rows[0].n).toBe(1);
 
     expect((await app.inject({ url: '/api/v1/users/linus/export', headers: auth() })).statusCode).toBe(404);
+    expect((await app.inject({ url: `/api/v1/content/${kernels.id}`, headers: auth() })).statusCode).toBe(404);
     const again = await app.inject({ method: 'DELETE', url: '/api/v1/users/linus', headers: auth() });
     expect(again.statusCode).toBe(404);
     expect(again.json()).toMatchObject({ code: 'USER_NOT_FOUND', field: 'id' });

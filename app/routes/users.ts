@@ -77,13 +77,14 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
       // check conflicts with the lock), so the count below is exactly what the cascade removes.
       const user = await client.query('select id from users where id = $1 for update', [id]);
       if (!user.rowCount) throw new ApiError(404, 'USER_NOT_FOUND', `No user with id "${id}".`, { field: 'id' });
-      const content = await client.query('select count(*)::int as n from educational_content where user_id = $1', [id]);
+      const content = await client.query<{ id: number }>('select id from educational_content where user_id = $1', [id]);
       await client.query('delete from users where id = $1', [id]);
-      const n = content.rows[0].n as number;
+      const n = content.rowCount ?? 0;
       const audit = await client.query(
         "insert into audit_log (action, subject_type, subject_id, details) values ('user.deleted', 'user', $1, $2) returning id::text",
         [id, { content_deleted: n, reason: 'gdpr_erasure_request' }]);
       await client.query('commit');
+      app.contentCache.delete(content.rows.map((r) => r.id));
       return { deleted: true, user_id: id, content_deleted: n, audit_id: audit.rows[0].id };
     } catch (e) {
       await client.query('rollback').catch(() => {});
