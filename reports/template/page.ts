@@ -142,8 +142,9 @@ function draw(d: ChartData) {
         })),
       ],
       axes: [
-        { stroke: axisColor, grid, ticks: grid, values: (_u, splits) => splits.map(fmtSec) },
-        ...def.axes.map((a) => ({ scale: a.scale, side: a.side ?? 3, stroke: axisColor, grid: a.side === 1 ? { show: false } : grid, ticks: grid, size: 70, values: (_u: uPlot, splits: number[]) => splits.map(a.unit) })),
+        // Whole-second steps only: buckets are seconds, and fractional ticks would print as repeated labels.
+        { stroke: axisColor, grid, ticks: grid, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200], values: (_u, splits) => splits.map(fmtSec) },
+        ...def.axes.map((a) => ({ scale: a.scale, side: a.side ?? 3, stroke: axisColor, grid: a.side === 1 ? { show: false } : grid, ticks: grid, size: 84, values: (_u: uPlot, splits: number[]) => splits.map(a.unit) })),
       ],
       hooks: {
         setScale: [(u: uPlot, key: string) => {
