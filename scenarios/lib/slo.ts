@@ -40,9 +40,10 @@ export const SLO = {
 /**
  * Requests carry an `slo` tag saying which target they count toward, so thresholds can hold
  * each class of request to its own promise: `health` probes, `generation` calls, and `api`
- * for everything else.
+ * for everything else. `setup` marks the harness's own checks before the load starts (a burst
+ * of key checks is not user traffic), which no target covers.
  */
-export type SloClass = 'api' | 'health' | 'generation';
+export type SloClass = 'api' | 'health' | 'generation' | 'setup';
 
 /** Sub-metric of one SLO class, optionally narrowed further (`{ phase: 'spike' }`). */
 export function durationOf(slo: SloClass, extra: Record<string, string> = {}): string {
