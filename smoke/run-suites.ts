@@ -10,6 +10,7 @@ import path from 'node:path';
 import { projectRoot } from '../harness/project-root.ts';
 import { redactText } from '../harness/redact.ts';
 import type { SmokeResult } from '../harness/result-types.ts';
+import { scrubArtifacts } from './scrub-artifacts.ts';
 
 export const PLAYWRIGHT_CONFIG = path.join(projectRoot, 'smoke', 'playwright.config.ts');
 
@@ -81,6 +82,8 @@ export async function runSuites(opts: RunSuitesOptions): Promise<RunSuitesResult
     child.once('close', (c, s) => resolve({ code: c, signal: s }));
   });
   await new Promise<void>((r) => log.end(r));
+  // Traces and the HTML report recorded the key as the tests used it; mask it before anyone reads them.
+  scrubArtifacts(opts.resultDir, secrets);
 
   let smoke: SmokeResult | undefined;
   try { smoke = JSON.parse(fs.readFileSync(smokeFile, 'utf8')) as SmokeResult; } catch { smoke = undefined; }

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../harness/project-root.ts';
 import type { RunMeta, SmokeResult } from '../harness/result-types.ts';
@@ -97,10 +98,22 @@ describe('the suites catch a broken deployment', () => {
     expect(smoke.a11y.find((p) => p.page === 'monitor')?.violations.serious).toBe(1);
   });
 
-  it('keeps the API key out of every file it wrote', () => {
-    const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && /\.(json|xml|log|html|md)$/.test(f.name));
-    expect(files.length).toBeGreaterThan(3);
-    for (const f of files) expect(fs.readFileSync(path.join(f.parentPath, f.name), 'utf8'), f.name).not.toContain(FIXTURE_KEY);
+  it('keeps the API key out of every file it wrote, traces and the HTML report included', () => {
+    const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).map((f) => path.join(f.parentPath, f.name));
+    const traces = files.filter((f) => f.endsWith('.zip'));
+    // The failing browser tests typed the key and sent it in headers, so their traces held it.
+    expect(traces.length).toBeGreaterThanOrEqual(5);
+    for (const f of files) {
+      const buf = fs.readFileSync(f);
+      expect(buf.includes(FIXTURE_KEY), f).toBe(false);
+      if (f.endsWith('.zip')) {
+        for (const [name, data] of Object.entries(unzipSync(buf))) expect(Buffer.from(data).includes(FIXTURE_KEY), `${f}:${name}`).toBe(false);
+      }
+    }
+    const reportHtml = fs.readFileSync(path.join(dir, 'playwright-report', 'index.html'), 'utf8');
+    const embedded = /data:application\/zip;base64,([A-Za-z0-9+/=]+)/.exec(reportHtml);
+    expect(embedded).not.toBeNull();
+    for (const data of Object.values(unzipSync(Buffer.from(embedded![1], 'base64')))) expect(Buffer.from(data).includes(FIXTURE_KEY)).toBe(false);
     expect(run.out).not.toContain(FIXTURE_KEY);
   });
 
