@@ -97,7 +97,7 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
   await app.register(postgres, { connectionString: config.databaseUrl, max: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs });
   registerRequestMetrics(app);
   registerAuth(app, config.apiKeys);
-  registerErrorHandling(app);
+  registerErrorHandling(app, config.bodyLimit);
 
   app.decorate('contentCache', new ContentCache(config.contentCache.maxEntries, config.contentCache.ttlMs));
   const generator = new ContentGenerator(config);

@@ -10,7 +10,7 @@ import { ApiError, errorBody, isDatabaseUnavailable } from '../http-errors.ts';
 
 interface AjvLikeError { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof ApiError) {
       if (err.retryAfterS) reply.header('retry-after', String(err.retryAfterS));
@@ -38,7 +38,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.code(status).send(errorBody(status, err.code ?? 'BAD_REQUEST', clientMessage(err), clientField(err)));
+      return reply.code(status).send(errorBody(status, err.code ?? 'BAD_REQUEST', clientMessage(err, bodyLimit), clientField(err)));
     }
     request.log.error({ err }, 'unhandled error');
     return reply.code(500).send(errorBody(500, 'INTERNAL', 'Internal error; it has been logged.'));
@@ -72,9 +72,9 @@ function clientField(err: FastifyError): string | undefined {
   return undefined;
 }
 
-function clientMessage(err: FastifyError): string {
+function clientMessage(err: FastifyError, bodyLimit: number): string {
   switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': return 'The request body is larger than the 1 MB limit.';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return `The request body is larger than the limit of ${bodyLimit} bytes (${(bodyLimit / 1_048_576).toFixed(1)} MB).`;
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return 'Send the body as JSON with "Content-Type: application/json".';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY': return 'The JSON body is empty.';
     case 'FST_ERR_CTP_INVALID_JSON_BODY': return `The body is not valid JSON: ${err.message}`;
