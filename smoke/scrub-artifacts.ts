@@ -23,15 +23,15 @@ function mask(buf: Uint8Array, secrets: Buffer[]): boolean {
 
 /** Masks the secrets inside one zip; returns the new zip, or undefined when none occurred. */
 export function scrubZip(zip: Uint8Array, secrets: Buffer[]): Uint8Array | undefined {
-  const entries = unzipSync(zip);
+  const entries: Zippable = {};
   let changed = false;
-  for (const [name, data] of Object.entries(entries)) {
-    if (name.endsWith('.zip')) {
-      const inner = scrubZip(data, secrets);
-      if (inner) { entries[name] = inner; changed = true; }
-    } else if (mask(data, secrets)) changed = true;
+  for (const [name, data] of Object.entries(unzipSync(zip))) {
+    const inner = name.endsWith('.zip') ? scrubZip(data, secrets) : undefined;
+    if (inner) changed = true;
+    else if (mask(data, secrets)) changed = true;
+    entries[name] = inner ?? data;
   }
-  return changed ? zipSync(entries as Zippable, { level: 6 }) : undefined;
+  return changed ? zipSync(entries, { level: 6 }) : undefined;
 }
 
 /** The HTML report keeps its data as a base64 zip inside index.html. */

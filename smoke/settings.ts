@@ -58,7 +58,7 @@ export function loadSmokeSettings(env: NodeJS.ProcessEnv = process.env): SmokeSe
     else problems.push(`SLO_HEALTH_P99_MS=${JSON.stringify(rawSlo)}: give a whole number of milliseconds`);
   }
   if (problems.length) {
-    throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: problems.length === 1 ? 'a smoke setting' : 'smoke settings', value: problems.join('; '), hint: 'Fix or unset those environment variables.' });
+    throw fail('SHIPCHECK_ERR_CONFIG', { problems: problems.join('; ') });
   }
   return Object.freeze({ a11y: Object.freeze({ ...DEFAULT_SETTINGS.a11y, failOn, incomplete }), healthSloMs });
 }
