@@ -108,13 +108,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 
   const keys = new Set<string>();
-  for (const k of [env.API_KEY ?? '', ...(env.API_KEYS ?? '').split(',')]) {
+  let fileKeys: string[] = [];
+  if (env.API_KEYS_FILE) {
+    try {
+      fileKeys = fs.readFileSync(env.API_KEYS_FILE, 'utf8').split(/\r?\n/);
+    } catch (e) {
+      problems.push(`API_KEYS_FILE=${env.API_KEYS_FILE} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a file with one key per line`);
+    }
+  }
+  for (const k of [env.API_KEY ?? '', ...(env.API_KEYS ?? '').split(','), ...fileKeys]) {
     const key = k.trim();
     if (!key) continue;
     if (key.length < 16 || /\s/.test(key)) problems.push('API_KEY/API_KEYS: every key must be at least 16 characters without spaces');
     else keys.add(key);
   }
-  if (keys.size === 0) problems.push('API_KEY is not set: give the API at least one bearer key (API_KEY, or API_KEYS comma-separated)');
+  if (keys.size === 0) problems.push('API_KEY is not set: give the API at least one bearer key (API_KEY, API_KEYS comma-separated, or API_KEYS_FILE one per line)');
 
   const databaseUrl = env.DATABASE_URL ?? '';
   if (!databaseUrl) problems.push('DATABASE_URL is not set: point it at the PostgreSQL the API should use');

@@ -31,7 +31,17 @@ describe('startIncludedApi', () => {
 
     await api.stop();
     expect(alive(api.pid)).toBe(false);
+    expect(lines).toContain('Stopped.');
     await expect(fetch(`${api.url}/health`)).rejects.toThrow();
+  });
+
+  it('passes a large key pool through a file instead of the environment', async () => {
+    const api = await startIncludedApi({ databaseUrl: await createTestDatabase('included_api_keys'), keys: 3000 });
+    running.push(api);
+    expect(api.apiKeys).toHaveLength(3000);
+    for (const key of [api.apiKeys[0], api.apiKeys[1500], api.apiKeys[2999]]) {
+      expect((await fetch(`${api.url}/api/v1/content`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    }
   });
 
   it('runs its own throwaway PostgreSQL when given no database', async () => {

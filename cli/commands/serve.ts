@@ -72,12 +72,10 @@ const command: Command = {
       say(`Database: ${db.describe}`);
       let config;
       try {
-        const fileKeys = process.env.API_KEYS_FILE ? await readKeysFile(process.env.API_KEYS_FILE) : '';
         config = loadConfig({
           ...process.env,
           DATABASE_URL: db.url,
           API_KEY: apiKey,
-          API_KEYS: [process.env.API_KEYS ?? '', fileKeys].filter(Boolean).join(','),
           HOST: host,
           PORT: String(port),
         });
@@ -125,14 +123,5 @@ const command: Command = {
     }
   },
 };
-
-async function readKeysFile(file: string): Promise<string> {
-  const fs = await import('node:fs/promises');
-  try {
-    return (await fs.readFile(file, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join(',');
-  } catch (e) {
-    throw fail('SHIPCHECK_ERR_APP_CONFIG', { problems: `API_KEYS_FILE=${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
-  }
-}
 
 export default command;
