@@ -7,8 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../harness/free-port.ts';
 import { projectRoot } from '../../harness/project-root.ts';
 import type { RunMeta, SmokeResult } from '../../harness/result-types.ts';
+import { startBrokenSite } from '../../smoke/testing/broken-site.ts';
 
 function shipcheck(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
@@ -64,8 +66,28 @@ describe('shipcheck smoke', () => {
   });
 
   it('says which tags exist when --grep matches no test', async () => {
-    const { code, out } = await shipcheck(['smoke', '--target', 'http://127.0.0.1:9', '--grep', '@no-such-tag', '--out', tmp()]);
-    expect(code, out).toBe(104);
-    expect(out).toContain('shipcheck: No smoke test matches --grep "@no-such-tag". The suites are tagged @smoke, @a11y and @security');
+    const site = await startBrokenSite();
+    try {
+      const { code, out } = await shipcheck(['smoke', '--target', site.url, '--grep', '@no-such-tag', '--out', tmp()]);
+      expect(code, out).toBe(104);
+      expect(out).toContain('shipcheck: No smoke test matches --grep "@no-such-tag". The suites are tagged @smoke, @a11y and @security');
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('stops with one line when the target does not answer at all, and records the exit in meta.json', async () => {
+    const dir = tmp();
+    const port = await freePort();
+    const { code, out } = await shipcheck(['smoke', '--target', `http://127.0.0.1:${port}`, '--out', dir]);
+    expect(code, out).toBe(2);
+    expect(out).toContain(`shipcheck: Cannot reach the smoke target http://127.0.0.1:${port}/ (GET /health: ECONNREFUSED). Check --target (or SHIPCHECK_TARGET)`);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8'))).toMatchObject({ kind: 'smoke', exitCode: 2 });
+  });
+
+  it('rejects a bad accessibility policy before running anything', async () => {
+    const { code, out } = await shipcheck(['smoke', '--target', 'http://127.0.0.1:9'], { SHIPCHECK_A11Y_INCOMPLETE: 'sometimes' });
+    expect(code).toBe(104);
+    expect(out).toContain('SHIPCHECK_A11Y_INCOMPLETE="sometimes": give ignore, warn or fail');
   });
 });

@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resolveChromium } from '../../harness/browser.ts';
 import { layerConfig, type ConfigSpec } from '../../harness/config.ts';
-import { EXIT, fail } from '../../harness/errors.ts';
+import { EXIT, fail, isShipcheckError } from '../../harness/errors.ts';
 import { startIncludedApi, type IncludedApi } from '../../harness/included-api.ts';
 import { projectRoot } from '../../harness/project-root.ts';
 import { redactUrl } from '../../harness/redact.ts';
 import { createResultDir, startMeta, writeJson } from '../../harness/result-folder.ts';
 import type { SmokeResult } from '../../harness/result-types.ts';
+import { loadExceptions } from '../../smoke/a11y-exceptions.ts';
 import { runSuites } from '../../smoke/run-suites.ts';
+import { loadSmokeSettings } from '../../smoke/settings.ts';
 import { parseFlags } from '../parse-flags.ts';
 import type { Command } from '../run-cli.ts';
 
@@ -58,6 +60,17 @@ function checkGrep(grep: string): void {
   }
 }
 
+/** A target that does not answer at all is a wrong URL or a deployment that is down: say so once. */
+async function checkReachable(url: string): Promise<void> {
+  try {
+    await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000), redirect: 'manual' });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const reason = (e as Error).name === 'TimeoutError' ? 'no answer within 10 s' : cause?.code ?? cause?.message ?? (e as Error).message;
+    throw fail('SHIPCHECK_ERR_SMOKE_UNREACHABLE', { url: redactUrl(url), reason });
+  }
+}
+
 const firstLine = (s: string) => s.split('\n').find((l) => l.trim())?.trim() ?? '';
 
 async function sampleReport(dir: string): Promise<string | undefined> {
@@ -93,12 +106,14 @@ const command: Command = {
     const cfg = layerConfig(spec, { file: values.config, flags: { target: values.target, grep: values.grep } });
     const target = cfg.target ? checkTarget(cfg.target) : '';
     if (cfg.grep) checkGrep(cfg.grep);
+    // Settings are read again inside the test workers; a bad one is one line here, not a failure per test.
+    loadSmokeSettings();
+    loadExceptions();
     // Before anything starts: no browser is one clear error, not a wall of Playwright output.
     const browser = resolveChromium();
 
     const dir = createResultDir({ out: values.out, kind: 'smoke' });
     let api: IncludedApi | undefined;
-    const secrets: string[] = [];
     const meta = startMeta('smoke', path.basename(dir), {}, [process.env.API_KEY ?? '']);
     console.log(`smoke: results in ${dir}`);
     console.log(`smoke: browser ${browser.executablePath ?? "Playwright's own Chromium"} (${browser.source})`);
@@ -116,8 +131,8 @@ const command: Command = {
         apiKey = api.apiKey;
         apiKeys = api.apiKeys;
       }
-      secrets.push(...[apiKey ?? '', ...apiKeys].filter(Boolean));
       meta.target = redactUrl(baseURL);
+      if (!api) await checkReachable(baseURL);
 
       const reportHtml = await sampleReport(dir);
       console.log(`smoke: running the suites${cfg.grep ? ` matching ${cfg.grep}` : ''} against ${redactUrl(baseURL)}`);
@@ -153,6 +168,9 @@ const command: Command = {
       if (report) console.log(`Report: ${report}`);
       console.log(`Results: ${dir}`);
       return exitCode;
+    } catch (e) {
+      writeJson(dir, 'meta.json', { ...meta, endedAt: new Date().toISOString(), exitCode: isShipcheckError(e) ? e.exitCode : EXIT.harness });
+      throw e;
     } finally {
       await api?.stop();
     }
