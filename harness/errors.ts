@@ -45,20 +45,6 @@ export const errors = {
   SHIPCHECK_ERR_PG_BINARIES: def(EXIT.harness, (p) =>
     `No embedded PostgreSQL binaries for ${p.platform}: ${p.reason}. Run "npm ci" again, or set DATABASE_URL to a PostgreSQL you run yourself.`),
 
-  // --- smoke: browsers and the Playwright suites ---
-  SHIPCHECK_ERR_NO_BROWSER: def(EXIT.harness, (p) =>
-    `No browser found for the smoke suites (looked for Playwright's Chromium, CHROMIUM_PATH, ${p.looked}). Install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium or Chrome executable. shipcheck never downloads browsers.`),
-  SHIPCHECK_ERR_BROWSER_PATH: def(EXIT.harness, (p) =>
-    `CHROMIUM_PATH is ${JSON.stringify(p.path)}, but ${p.reason}. Point CHROMIUM_PATH at a Chromium or Chrome executable (Debian's is /usr/bin/chromium), or unset it to let shipcheck look for one.`),
-  SHIPCHECK_ERR_BROWSER_LAUNCH: def(EXIT.harness, (p) =>
-    `Chromium at ${p.path} did not start: ${p.reason}. Check that it runs ("${p.path} --headless --no-sandbox --version"), reinstall it (apt-get install -y chromium), or set CHROMIUM_PATH to another Chromium.`),
-  SHIPCHECK_ERR_SMOKE_RUNNER: def(EXIT.harness, (p) =>
-    `The Playwright test runner ${p.how} without writing ${p.file}. Its output is above; the full log is ${p.log}.`),
-  SHIPCHECK_ERR_SMOKE_NO_TESTS: def(EXIT.invalidConfig, (p) =>
-    `No smoke test matches --grep ${JSON.stringify(p.grep)}. The suites are tagged @smoke, @a11y and @security; a --grep is a regular expression over test titles and tags.`),
-  SHIPCHECK_ERR_SMOKE_UNREACHABLE: def(EXIT.harness, (p) =>
-    `Cannot reach the smoke target ${p.url} (GET /health: ${p.reason}). Check --target (or SHIPCHECK_TARGET) and that the deployment is up and reachable from here.`),
-
   // --- reports and the time-series bucketer ---
   SHIPCHECK_ERR_NDJSON_READ: def(EXIT.invalidConfig, (p) =>
     `Cannot read the k6 JSON output ${p.file}: ${p.reason}. Pass a file written by "k6 run --out json=<file>" (plain or .gz).`),
@@ -80,6 +66,8 @@ export const errors = {
     `The Playwright test runner ${p.how} without writing ${p.file}. Its output is above; the full log is ${p.log}.`),
   SHIPCHECK_ERR_SMOKE_NO_TESTS: def(EXIT.invalidConfig, (p) =>
     `No smoke test matches --grep ${JSON.stringify(p.grep)}. The suites are tagged @smoke, @a11y and @security; a --grep is a regular expression over test titles and tags.`),
+  SHIPCHECK_ERR_SMOKE_UNREACHABLE: def(EXIT.harness, (p) =>
+    `Cannot reach the smoke target ${p.url} (GET /health: ${p.reason}). Check --target (or SHIPCHECK_TARGET) and that the deployment is up and reachable from here.`),
 
   // --- scenarios: bundling and manifests ---
   SHIPCHECK_ERR_BUNDLE: def(EXIT.scriptException, (p) =>
