@@ -30,7 +30,8 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-smoke-cli-'))
 describe('shipcheck smoke', () => {
   it('passes against the included API and writes smoke.json, meta.json, JUnit and the report', async () => {
     const dir = tmp();
-    const { code, out } = await shipcheck(['smoke', '--out', dir], { API_KEY: '', API_KEYS: '', BASE_URL: '' });
+    // The health-latency SLO is the suite's business, not this test's: a busy CI box must not fail it.
+    const { code, out } = await shipcheck(['smoke', '--out', dir], { API_KEY: '', API_KEYS: '', BASE_URL: '', SLO_HEALTH_P99_MS: '5000' });
     expect(code, out).toBe(0);
     const smoke = JSON.parse(fs.readFileSync(path.join(dir, 'smoke.json'), 'utf8')) as SmokeResult;
     expect(smoke.failed, out).toBe(0);
