@@ -16,7 +16,7 @@ import { migrate } from './db/migrate.ts';
 import { ContentCache } from './content-cache.ts';
 import { ContentGenerator } from './generation/generator.ts';
 import { ApiError, errorBody } from './http-errors.ts';
-import { registerAuth } from './plugins/auth.ts';
+import { isProtectedRoute, registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/error-handler.ts';
 import postgres from './plugins/postgres.ts';
 import { registerRequestMetrics } from './plugins/request-metrics.ts';
@@ -76,11 +76,14 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
-      if (method !== 'HEAD') routeTable.push({ method, url: r.url, public: !r.url.startsWith('/api/') || !!r.config?.public });
+      if (method !== 'HEAD') routeTable.push({ method, url: r.url, public: !isProtectedRoute(r) });
     }
   });
 
   registerSecurityHeaders(app, securityHeaders);
+  // Both attach per-route hooks from onRoute, so they come before any plugin that adds routes.
+  registerRequestMetrics(app);
+  registerAuth(app, config.apiKeys);
   if (config.corsOrigins !== false) {
     await app.register(cors, { origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['authorization', 'content-type'], maxAge: 600 });
   }
@@ -95,8 +98,6 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
   await app.register(fastifyStatic, { root: publicDir, prefix: '/', wildcard: false, index: ['index.html'] });
 
   await app.register(postgres, { connectionString: config.databaseUrl, max: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs });
-  registerRequestMetrics(app);
-  registerAuth(app, config.apiKeys);
   registerErrorHandling(app, config.bodyLimit);
 
   app.decorate('contentCache', new ContentCache(config.contentCache.maxEntries, config.contentCache.ttlMs));

@@ -1,9 +1,11 @@
 /**
- * Bearer-token auth for `/api/v1/*`, except routes marked `config: { public: true }` (health).
- * Keys live in a Set in memory: no database round trip per request. Unknown `/api/v1` paths
- * also answer 401 to a caller without a key, so the route table is not probed anonymously.
+ * Bearer-token auth for `/api/*`, except routes marked `config: { public: true }` (health).
+ * Keys live in a Set in memory: no database round trip per request. The hook is attached to
+ * each protected route when it is registered, so public routes and static files pay nothing.
+ * Unknown `/api` paths also answer 401 to a caller without a key (see the not-found handler),
+ * so the route table cannot be probed anonymously.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { ApiError } from '../http-errors.ts';
 
 declare module 'fastify' {
@@ -11,15 +13,25 @@ declare module 'fastify' {
   interface FastifyRequest { apiKey: string }
 }
 
+export const isProtectedRoute = (route: Pick<RouteOptions, 'url' | 'config'>): boolean =>
+  route.url.startsWith('/api/') && !(route.config as { public?: boolean } | undefined)?.public;
+
+/** Returns the error for a request without a valid key, or undefined (and records the key). */
+export function authenticate(request: FastifyRequest, keys: ReadonlySet<string>): ApiError | undefined {
+  const header = request.headers.authorization;
+  if (!header) return new ApiError(401, 'AUTH_MISSING', 'Missing bearer token: send "Authorization: Bearer <API key>".', { field: 'authorization' });
+  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  if (!token || !keys.has(token)) return new ApiError(401, 'AUTH_INVALID', 'The bearer token is not a valid API key.', { field: 'authorization' });
+  request.apiKey = token;
+  return undefined;
+}
+
 export function registerAuth(app: FastifyInstance, keys: ReadonlySet<string>): void {
   app.decorateRequest('apiKey', '');
-  app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
-    if (!request.url.startsWith('/api/') || request.routeOptions.config?.public) return done();
-    const header = request.headers.authorization;
-    if (!header) return done(new ApiError(401, 'AUTH_MISSING', 'Missing bearer token: send "Authorization: Bearer <API key>".', { field: 'authorization' }));
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!token || !keys.has(token)) return done(new ApiError(401, 'AUTH_INVALID', 'The bearer token is not a valid API key.', { field: 'authorization' }));
-    request.apiKey = token;
-    done();
+  const hook = (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => done(authenticate(request, keys));
+  app.addHook('onRoute', (route) => {
+    if (!isProtectedRoute(route)) return;
+    // First among the route's onRequest hooks, so nothing runs for an unknown caller.
+    route.onRequest = [hook, ...[route.onRequest ?? []].flat()] as RouteOptions['onRequest'];
   });
 }

@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { CircuitOpenError } from '../generation/circuit-breaker.ts';
 import { ProviderError } from '../generation/provider.ts';
 import { ApiError, errorBody, isDatabaseUnavailable } from '../http-errors.ts';
+import { authenticate } from './auth.ts';
 
 interface AjvLikeError { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }
 
@@ -45,7 +46,10 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): 
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`));
+    app.requestMetrics.record(request.method, 'unmatched', 404, reply.elapsedTime);
+    const denied = request.url.startsWith('/api/') ? authenticate(request, app.config.apiKeys) : undefined;
+    if (denied) return reply.code(401).send(errorBody(401, denied.code, denied.message, denied.field));
+    return reply.code(404).send(errorBody(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`));
   });
 }
 

@@ -1,9 +1,10 @@
 /**
- * Counts every response for `/api/v1/metrics` (JSON) and `/metrics` (Prometheus). The hook
+ * Counts every response for `/api/v1/metrics` (JSON) and `/metrics` (Prometheus); unmatched
+ * requests are counted by the not-found handler as route "unmatched". The hook
  * is the only per-request cost: one histogram observation and a write into a ring buffer of
  * recent latencies that the JSON endpoint sorts when asked.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import client from 'prom-client';
 
 declare module 'fastify' {
@@ -72,8 +73,14 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export function registerRequestMetrics(app: FastifyInstance): void {
   const metrics = new RequestMetrics();
   app.decorate('requestMetrics', metrics);
-  app.addHook('onResponse', (request, reply, done) => {
-    metrics.record(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
-    done();
+  // One onResponse hook per route with its label bound, rather than a global hook reading
+  // request.routeOptions (a getter that builds a fresh object on every access).
+  app.addHook('onRoute', (route) => {
+    const label = route.url;
+    const hook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      metrics.record(request.method, label, reply.statusCode, reply.elapsedTime);
+      done();
+    };
+    route.onResponse = [...[route.onResponse ?? []].flat(), hook] as RouteOptions['onResponse'];
   });
 }

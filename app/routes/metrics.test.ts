@@ -14,16 +14,18 @@ describe('metrics', () => {
     await app.inject({ url: '/health' });
     await app.inject({ url: '/health' });
     await app.inject({ url: '/api/v1/content/abc', headers: auth() });
+    await app.inject({ url: '/no-such-page' });
     const res = await app.inject({ url: '/api/v1/metrics', headers: auth() });
     expect(res.statusCode).toBe(200);
     const m = res.json();
-    expect(m.requests.total).toBe(3);
+    expect(m.requests.total).toBe(4);
     expect(m.requests.by_route).toEqual(expect.arrayContaining([
       { method: 'GET', route: '/health', count: 2, status_4xx: 0, status_5xx: 0 },
       { method: 'GET', route: '/api/v1/content/:id', count: 1, status_4xx: 1, status_5xx: 0 },
+      { method: 'GET', route: 'unmatched', count: 1, status_4xx: 1, status_5xx: 0 },
     ]));
-    expect(m.error_rates).toEqual({ client_4xx: 0.3333, server_5xx: 0 });
-    expect(m.latency_ms.samples).toBe(3);
+    expect(m.error_rates).toEqual({ client_4xx: 0.5, server_5xx: 0 });
+    expect(m.latency_ms.samples).toBe(4);
     expect(m.latency_ms.p50).toBeGreaterThan(0);
     expect(m.latency_ms.p99).toBeGreaterThanOrEqual(m.latency_ms.p50);
     expect(m.process.rss_bytes).toBeGreaterThan(0);
