@@ -25,14 +25,13 @@ import type { ThresholdOutcome } from './metrics/types.ts';
 import { applyOverrides, resolveScenarios, type CliOverrides, type ResolvedScenario } from './options.ts';
 import { Progress, type ProgressCounters } from './progress.ts';
 import { Runtime, setRuntime, TestAbortError, UnsupportedCallError, type StopCause } from './runtime.ts';
-import { ScenarioRun } from './scenario-run.ts';
+import { executeScenarios, type RunSlot } from './execute.ts';
+import { mergeTimeseries } from './timeseries-merge.ts';
 import { scriptLocation, setScriptFile } from './script-errors.ts';
-import { EXECUTORS } from './executors/index.ts';
 import { buildHandleSummaryData } from './summary/handle-summary-data.ts';
 import { renderLegacySummaryExport } from './summary/legacy-export.ts';
 import { defaultSummaryStdout } from './summary/text-summary.ts';
 import { formatDuration as durationOf, parseDuration } from './durations.ts';
-import { VuPool } from './vu-pool.ts';
 import { globalEnv, noVu, vuStorage } from './vu.ts';
 
 export interface RunOptions {
@@ -55,6 +54,8 @@ export interface RunOptions {
   /** Write the text summary and handleSummary's stdout/stderr here (default process streams). */
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WriteStream;
+  /** Worker threads splitting VUs and rates like k6 execution segments (default 1: this thread). */
+  workers?: number;
   /** Handle SIGINT (Ctrl-C) as k6 does: stop, teardown, summary, exit 105. Default true. */
   handleSignals?: boolean;
 }
@@ -191,9 +192,10 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   let message: string | undefined;
   let setupData: unknown;
   const metas: ScenarioMeta[] = [];
+  let workerSeries: Timeseries[] = [];
   rt.testStartedAt = Date.now();
 
-  const runs: Array<{ name: string; run?: ScenarioRun; plannedMs: number; startTime: number }> = scenarios.map((s) => ({ name: s.config.name, plannedMs: s.config.plannedMs, startTime: s.config.startTime }));
+  const runs: RunSlot[] = scenarios.map((s) => ({ name: s.config.name, plannedMs: s.config.plannedMs, startTime: s.config.startTime }));
   const progress = new Progress(rt, () => runs, counters, stderr, o.quiet);
   let thresholdTimer: NodeJS.Timeout | undefined;
   let gaugeTimer: NodeJS.Timeout | undefined;
@@ -219,32 +221,24 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
 
   if (exitCode === EXIT.ok) {
     if (!o.quiet) printPlan(stderr, label, scenarios, o);
-    const pool = new VuPool(rt);
-    progress.start();
-    gaugeTimer = setInterval(emitGauges, 1000);
-    if (!o.noThresholds && registry.hasThresholds()) {
-      thresholdTimer = setInterval(() => {
-        const ev = registry.evaluate(Date.now() - rt.testStartedAt);
-        if (ev.abort) rt.stop({ kind: 'thresholds', metric: ev.abort.metric, expression: ev.abort.expression });
-      }, 2000);
+    const slots = runs;
+    if ((o.workers ?? 1) > 1) {
+      const { executeInWorkers } = await import('./workers.ts');
+      workerSeries = await executeInWorkers({ rt, mod, scenarios, setupData, options, slots, metas }, o, progress, bucketer);
+    } else {
+      progress.start();
+      gaugeTimer = setInterval(emitGauges, 1000);
+      if (!o.noThresholds && registry.hasThresholds()) {
+        thresholdTimer = setInterval(() => {
+          const ev = registry.evaluate(Date.now() - rt.testStartedAt);
+          if (ev.abort) rt.stop({ kind: 'thresholds', metric: ev.abort.metric, expression: ev.abort.expression });
+        }, 2000);
+      }
+      // k6 samples vus/vus_max every second; one sample right after VUs start covers short runs.
+      await executeScenarios({ rt, mod, scenarios, setupData, options, slots, metas, onScenarioStart: () => setImmediate(emitGauges) });
+      clearInterval(thresholdTimer);
+      clearInterval(gaugeTimer);
     }
-    await Promise.all(scenarios.map(async (s, i) => {
-      await delayUnlessStopped(rt, s.config.startTime - (Date.now() - rt.testStartedAt));
-      if (rt.stopCause) return;
-      const fn = mod[s.config.exec] as (d: unknown) => unknown;
-      const run = new ScenarioRun(s.config, fn, setupData, pool, rt, globalEnv, (options.tags as Record<string, string>) ?? {});
-      run.startedAt = Date.now();
-      runs[i]!.run = run;
-      const meta: ScenarioMeta = { name: s.config.name, executor: s.config.executor, description: s.description, startSeconds: (run.startedAt - rt.testStartedAt) / 1000 };
-      metas[i] = meta;
-      // k6 samples vus/vus_max every second; one sample right after the VUs start covers short runs.
-      setImmediate(emitGauges);
-      await EXECUTORS[s.config.executor]!.run(s.config, run);
-      run.endedAt = Date.now();
-      meta.endSeconds = (run.endedAt - rt.testStartedAt) / 1000;
-    }));
-    clearInterval(thresholdTimer);
-    clearInterval(gaugeTimer);
     progress.stop();
 
     // ---- teardown (also after an abort or Ctrl-C, as in k6)
@@ -299,7 +293,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   if (message) stderr.write(`${exitCode === EXIT.thresholds ? 'ERRO' : 'ERRO'} ${message}\n`);
 
   return {
-    exitCode, summary, timeseries: bucketer?.toJSON(), scenarios: metas.filter(Boolean), startedAt, endedAt,
+    exitCode, summary, timeseries: bucketer ? mergeTimeseries([bucketer.toJSON(), ...workerSeries]) : undefined, scenarios: metas.filter(Boolean), startedAt, endedAt,
     stopCause: rt.stopCause, message,
   };
 }
@@ -324,12 +318,6 @@ function describeStop(e: unknown, where: string): string {
   return err.message;
 }
 
-async function delayUnlessStopped(rt: Runtime, ms: number): Promise<void> {
-  if (ms <= 0) return;
-  let t: NodeJS.Timeout | undefined;
-  await Promise.race([new Promise<void>((r) => { t = setTimeout(r, ms); }), rt.whenStopped()]);
-  clearTimeout(t);
-}
 
 function printPlan(out: NodeJS.WritableStream, label: string, scenarios: ResolvedScenario[], o: RunOptions): void {
   const maxDur = Math.max(...scenarios.map((s) => s.maxDurationMs));
@@ -367,4 +355,23 @@ async function writeSummaryOutputs(mod: Record<string, unknown>, data: K6Summary
     }
   }
   if (!o.quiet) stdout.write(defaultSummaryStdout(data, { outcomes, enableColors: !data.options.noColor && Boolean((stdout as NodeJS.WriteStream).isTTY) }));
+}
+
+/**
+ * The scenarios a bundle declares (names, executors, k6's one-line descriptions, start and
+ * planned end), read by running its init context without running the test. Used for
+ * meta.json when real k6 runs the bundle.
+ */
+export async function describeScript(script: string, env: Record<string, string>, overrides: CliOverrides = {}): Promise<ScenarioMeta[]> {
+  for (const k of Object.keys(globalEnv)) delete globalEnv[k];
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) globalEnv[k] = v;
+  Object.assign(globalEnv, env);
+  const boot = new Runtime(new MetricsRegistry({ noThresholds: true }), new GroupTree());
+  const mod = await loadScript(script, boot);
+  boot.initContext = false;
+  const options = applyOverrides((mod.options ?? {}) as Record<string, unknown>, overrides);
+  return resolveScenarios(options, script).map((s) => ({
+    name: s.config.name, executor: s.config.executor, description: s.description,
+    startSeconds: s.config.startTime / 1000, endSeconds: (s.config.startTime + s.config.plannedMs) / 1000,
+  }));
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fail } from '../../harness/errors.ts';
 import { projectRoot } from '../../harness/project-root.ts';
 import { intFlag, parseFlags } from '../parse-flags.ts';
-import { runEngine } from '../../engine/run-engine.ts';
+import { runTest } from '../../engine/runner.ts';
 import type { CliOverrides } from '../../engine/options.ts';
 
 const USAGE = `shipcheck run <script.js|.ts> [--vus N] [--duration D] [--iterations N] [--stage D:T ...]
@@ -75,7 +75,7 @@ export default {
       stages: parseStages(values.stage),
     };
     const file = await scriptToRun(script);
-    const result = await runEngine({
+    const result = await runTest({
       script: file, scriptLabel: script, env: keyValues('--env', values.env), tags: keyValues('--tag', values.tag),
       overrides, noThresholds: values['no-thresholds'], quiet: values.quiet,
       summaryExport: values['summary-export'], outJson,
