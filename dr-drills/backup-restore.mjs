@@ -15,6 +15,8 @@ import { drillArgs } from './lib/args.ts'
 import { startDrill } from './lib/drill.ts'
 import { requirePgTools } from './lib/pg-tools.ts'
 import { appDatabase, createCluster, embeddedMajor, guardDatabaseUrl, scratchDir } from './lib/clusters.ts'
+import { ensureDatabase, withDatabase } from '../harness/postgres/database.ts'
+import { redactUrl } from '../harness/redact.ts'
 import { seedDataset, fingerprints, compareFingerprints } from './lib/dataset.ts'
 import { AckedWriter, sleep } from './lib/writer.ts'
 import { startApi, probe, waitHealthy } from './lib/api.ts'
@@ -46,19 +48,24 @@ $.quiet = true
 
 const work = scratchDir(drill, 'backup')
 const dumpFile = path.join(work, 'shipcheck.dump')
+const dbName = (url) => decodeURIComponent(new URL(url).pathname.slice(1))
 const newestWrite = async (client) =>
   (await client.query(`select max(created_at) as at from educational_content`)).rows[0].at?.getTime() ?? 0
 
 // ─── Steady state ───────────────────────────────────────────────────────────
-const source = await drill.step(`Steady state: a cluster with ${args.rows.toLocaleString('en')} content rows and the API healthy on it`, async (say) => {
-  const cluster = await createCluster(drill, 'source', { say })
-  drill.context('postgres', cluster.binaries.version)
-  const url = await appDatabase(cluster)
+const source = await drill.step(external
+  ? `Steady state: the existing database ${redactUrl(external)} (named by --i-know-this-destroys) and the API healthy on it`
+  : `Steady state: a cluster with ${args.rows.toLocaleString('en')} content rows and the API healthy on it`, async (say) => {
+  const cluster = external ? undefined : await createCluster(drill, 'source', { say })
+  const url = external ?? await appDatabase(cluster)
   const api = await startApi(drill, url)     // the API migrates its schema at start
   say(`API up at ${api.url} (pid ${api.pid}); schema migrated`)
-  const seeded = await seedDataset(url, args.rows, say)
-  say(`seeded ${seeded.content.toLocaleString('en')} content rows, ${seeded.users.toLocaleString('en')} users, ${seeded.audit.toLocaleString('en')} audit rows`)
-  drill.context('contentRows', seeded.content)
+  if (cluster) {
+    drill.context('postgres', cluster.binaries.version)
+    const seeded = await seedDataset(url, args.rows, say)
+    say(`seeded ${seeded.content.toLocaleString('en')} content rows, ${seeded.users.toLocaleString('en')} users, ${seeded.audit.toLocaleString('en')} audit rows`)
+    drill.context('contentRows', seeded.content)
+  } else say('using the data already there (no seeding)')
   const health = await waitHealthy(api.url, 30_000)
   if (!health.healthy) throw new Error(`the API on the source cluster is not healthy: HTTP ${health.status}`)
   return { cluster, url, api }
@@ -113,19 +120,28 @@ const disaster = await drill.step('Disaster: the cluster is destroyed (server st
   const declaredAt = Date.now()
   say(`disaster declared at ${new Date(declaredAt).toISOString()}; ${writer.acks.length} writes were acknowledged since the backup began (${writer.failures} failed)`)
   await source.api.stop()
-  await source.cluster.destroy()
-  if (fs.existsSync(source.cluster.dataDir)) throw new Error(`${source.cluster.dataDir} still exists`)
-  say(`stopped PostgreSQL and the API, deleted ${source.cluster.dataDir}`)
+  if (source.cluster) {
+    await source.cluster.destroy()
+    if (fs.existsSync(source.cluster.dataDir)) throw new Error(`${source.cluster.dataDir} still exists`)
+    say(`stopped PostgreSQL and the API, deleted ${source.cluster.dataDir}`)
+  } else {
+    // Someone else's server: the disaster is losing the database, not the server.
+    const admin = new pg.Client({ connectionString: withDatabase(external, 'postgres') })
+    await admin.connect()
+    await admin.query(`drop database ${pg.escapeIdentifier(dbName(external))} with (force)`)
+    await admin.end()
+    say(`stopped the API and dropped database ${dbName(external)}`)
+  }
   return { declaredAt, newestCommitted }
 })
 
 // ─── Restore ────────────────────────────────────────────────────────────────
 const restored = await drill.step('Restore: a fresh cluster from the dump (pg_restore)', async (say) => {
-  const cluster = await createCluster(drill, 'restored', { say })
-  const url = await appDatabase(cluster)
+  const cluster = external ? undefined : await createCluster(drill, 'restored', { say })
+  const url = external ? await ensureDatabase(withDatabase(external, 'postgres'), dbName(external)) : await appDatabase(cluster)
   const started = Date.now()
   await withProgress($`${tools.pg_restore} --exit-on-error --no-owner -j ${args.jobs} -d ${url} ${backup.restoreFrom}`, say, 'pg_restore running')
-  say(`pg_restore -j ${args.jobs} into ${cluster.url('shipcheck')} in ${secondsBetween(started, Date.now())} s`)
+  say(`pg_restore -j ${args.jobs} into ${redactUrl(url)} in ${secondsBetween(started, Date.now())} s`)
   drill.measure('restoreSeconds', secondsBetween(started, Date.now()))
   if (args.sabotage === 'drop-table') {
     const c = new pg.Client({ connectionString: url })
@@ -143,7 +159,8 @@ await drill.step('Verify: pg_amcheck --heapallindexed, then row counts and check
   await c.connect()
   await c.query('create extension if not exists amcheck')
   const started = Date.now()
-  const amcheck = await $`${tools.pg_amcheck} --heapallindexed --host=127.0.0.1 --port=${restored.cluster.port} --username=postgres --database=shipcheck`.nothrow()
+  const u = new URL(restored.url)
+  const amcheck = await $({ env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } })`${tools.pg_amcheck} --heapallindexed --host=${u.hostname} --port=${u.port || '5432'} --username=${decodeURIComponent(u.username) || 'postgres'} --database=${dbName(restored.url)}`.nothrow()
   say(`pg_amcheck --heapallindexed: exit ${amcheck.exitCode} in ${secondsBetween(started, Date.now())} s`)
   drill.objective({
     name: 'restored heap and indexes are consistent',
@@ -175,7 +192,7 @@ const service = await drill.step('Recover the service: the API on the restored d
   say(`API at ${api.url} healthy (HTTP ${health.status}) ${secondsBetween(disaster.declaredAt, healthyAt)} s after the disaster was declared`)
   const c = new pg.Client({ connectionString: restored.url })
   await c.connect()
-  const sample = (await c.query(`select id, topic from educational_content where provider = 'drill-seed' order by id desc limit 1`)).rows[0]
+  const sample = (await c.query(`select id, topic from educational_content order by id desc limit 1`)).rows[0]
   await c.end()
   const checks = []
   const live = await probe(`${api.url}/health`)

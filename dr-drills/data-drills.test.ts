@@ -79,3 +79,21 @@ describe('pitr', () => {
     expect(run.journal!.steps.at(-1)!.status).toBe('failed');
   });
 });
+
+describe('backup-restore against a database it was given', () => {
+  it('runs only when --i-know-this-destroys names it, then drops and restores that very database', async () => {
+    const url = await createTestDatabase('drill_target');
+    const name = new URL(url).pathname.slice(1);
+    const run = await runDrill('backup-restore', ['--database-url', url, '--i-know-this-destroys', name]);
+    expect(run.problems).toEqual([]);
+    expect(run.journal!.verdict).toBe('pass');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`dropped database ${name}`);
+    // The restored database holds the API's schema and the writes made before the backup.
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const { rows } = await c.query(`select count(*)::int as n from educational_content where provider = 'drill-writer'`);
+    await c.end();
+    expect(rows[0].n).toBeGreaterThan(0);
+  });
+});
