@@ -29,6 +29,8 @@ export interface RunSuitesOptions {
   env?: Record<string, string>;
   /** Receives the runner's output, secrets redacted (default: none). */
   onOutput?: (chunk: string) => void;
+  /** Aborting sends the runner SIGINT: it stops the tests, still writes its reports, and exits. */
+  signal?: AbortSignal;
 }
 
 export interface RunSuitesResult {
@@ -75,12 +77,15 @@ export async function runSuites(opts: RunSuitesOptions): Promise<RunSuitesResult
     log.write(text);
     opts.onOutput?.(text);
   };
+  const interrupt = () => child.kill('SIGINT');
+  opts.signal?.addEventListener('abort', interrupt, { once: true });
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (c, s) => resolve({ code: c, signal: s }));
   });
+  opts.signal?.removeEventListener('abort', interrupt);
   await new Promise<void>((r) => log.end(r));
   // Traces and the HTML report recorded the key as the tests used it; mask it before anyone reads them.
   scrubArtifacts(opts.resultDir, secrets);

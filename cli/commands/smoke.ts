@@ -118,6 +118,12 @@ const command: Command = {
     console.log(`smoke: results in ${dir}`);
     console.log(`smoke: browser ${browser.executablePath ?? "Playwright's own Chromium"} (${browser.source})`);
 
+    // Ctrl-C or a CI cancel: stop the tests, keep what they wrote, stop the API we started.
+    const interrupted = new AbortController();
+    const onSignal = (sig: NodeJS.Signals) => { console.error(`smoke: ${sig} received, stopping the suites...`); interrupted.abort(); };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+
     try {
       let baseURL = target;
       let apiKey = process.env.API_KEY?.trim() || undefined;
@@ -133,12 +139,13 @@ const command: Command = {
       }
       meta.target = redactUrl(baseURL);
       if (!api) await checkReachable(baseURL);
+      if (!apiKey) console.error('smoke: API_KEY is not set, so the authenticated checks will fail; set it to a key the target accepts.');
 
       const reportHtml = await sampleReport(dir);
       console.log(`smoke: running the suites${cfg.grep ? ` matching ${cfg.grep}` : ''} against ${redactUrl(baseURL)}`);
       const run = await runSuites({
         baseURL, apiKey, apiKeys, resultDir: dir, grep: cfg.grep || undefined, reportHtml,
-        onOutput: (chunk) => process.stdout.write(chunk),
+        onOutput: (chunk) => process.stdout.write(chunk), signal: interrupted.signal,
       });
 
       const smoke = run.smoke;
@@ -151,7 +158,7 @@ const command: Command = {
       writeJson(dir, 'smoke.json', smoke);
 
       // A runner that failed with every test green hit something outside the tests (a global error).
-      const exitCode = smoke.failed > 0 ? EXIT.failed : run.exitCode === 0 ? EXIT.ok : EXIT.harness;
+      const exitCode = interrupted.signal.aborted ? EXIT.harness : smoke.failed > 0 ? EXIT.failed : run.exitCode === 0 ? EXIT.ok : EXIT.harness;
       writeJson(dir, 'meta.json', { ...meta, endedAt: new Date().toISOString(), exitCode });
 
       console.log(`\nsmoke: ${smoke.passed} passed, ${smoke.failed} failed${smoke.flaky ? `, ${smoke.flaky} flaky` : ''} in ${(smoke.durationMs / 1000).toFixed(1)} s`);
@@ -162,7 +169,7 @@ const command: Command = {
         const v = p.violations;
         console.log(`  a11y ${p.page}: ${v.critical} critical, ${v.serious} serious, ${v.moderate} moderate, ${v.minor} minor, ${p.incomplete} incomplete`);
       }
-      if (exitCode === EXIT.harness) console.error(`smoke: the Playwright runner exited with code ${run.exitCode} although no test failed; see ${run.logFile}.`);
+      if (exitCode === EXIT.harness && !interrupted.signal.aborted) console.error(`smoke: the Playwright runner exited with code ${run.exitCode} although no test failed; see ${run.logFile}.`);
 
       const report = await writeReport(dir);
       if (report) console.log(`Report: ${report}`);
@@ -172,6 +179,8 @@ const command: Command = {
       writeJson(dir, 'meta.json', { ...meta, endedAt: new Date().toISOString(), exitCode: isShipcheckError(e) ? e.exitCode : EXIT.harness });
       throw e;
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       await api?.stop();
     }
   },
