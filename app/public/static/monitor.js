@@ -46,9 +46,8 @@ async function refresh() {
     ]);
   } else errors.push(`health: ${health.body.message ?? health.status}`);
 
-  if (!apiKey()) {
-    errors.push('Enter an API key to see request and educational metrics.');
-  } else {
+  const hint = apiKey() ? '' : ' Enter an API key to see request and educational metrics.';
+  if (apiKey()) {
     const [m, edu, latest] = await Promise.all([getJson('/api/v1/metrics', true), getJson('/api/v1/metrics/educational', true), getJson('/api/v1/content?limit=5', true)]);
     if (m.ok) {
       const b = m.body;
@@ -78,7 +77,8 @@ async function refresh() {
   const box = $('error');
   box.hidden = errors.length === 0;
   box.textContent = errors.join(' ');
-  $('updated').textContent = `Updated at ${new Date().toLocaleTimeString()}.`;
+  // A status line, not an alert: it changes every refresh and should not interrupt.
+  $('updated').textContent = `Updated at ${new Date().toLocaleTimeString()}.${hint}`;
 }
 
 $('key-form').addEventListener('submit', (event) => { event.preventDefault(); refresh(); });
