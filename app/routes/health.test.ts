@@ -74,7 +74,12 @@ describe('when the database goes away', () => {
     expect(health.statusCode).toBe(503);
     expect(health.json()).toMatchObject({ status: 'degraded', checks: { database: { status: 'unhealthy' }, ai_provider: { status: 'healthy' } } });
     expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+    const detailed = await app.inject({ url: '/api/v1/health/detailed' });
+    expect(detailed.statusCode).toBe(503);
+    expect(detailed.json()).toMatchObject({ status: 'degraded', checks: { database: { status: 'unhealthy' } } });
     for (const req of [
+      { url: '/api/v1/metrics/educational' },
+      { url: '/api/v1/users/someone/export' },
       { url: `/api/v1/content/${id}` },
       { url: '/api/v1/content' },
       { method: 'POST' as const, url: '/api/v1/content/generate', payload: { topic: 'outages', content_type: 'faq' } },
