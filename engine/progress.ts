@@ -48,13 +48,13 @@ export class Progress {
     const elapsed = now - this.rt.testStartedAt;
     const lines = this.scenarios().map((s) => {
       const r = s.run;
-      const state = !r ? `waiting (starts at ${formatDuration(s.startTime)})` : r.endedAt ? 'done' : `${formatDuration(now - r.startedAt)}/${formatDuration(s.plannedMs)}`;
+      const state = !r ? `waiting (starts at ${formatDuration(s.startTime)})` : r.endedAt ? 'done' : `${formatDuration(Math.round((now - r.startedAt) / 1000) * 1000)}/${formatDuration(s.plannedMs)}`;
       const vus = r ? r.vus.size : 0;
       const iters = r ? r.completed : 0;
       const extra = r && r.dropped ? `, ${r.dropped} dropped` : '';
       return `${s.name.padEnd(16)} [${state}] ${vus} VUs, ${iters} complete${r?.interrupted ? `, ${r.interrupted} interrupted` : ''}${extra} iterations`;
     });
-    const head = `running (${formatDuration(elapsed)}), ${this.rt.activeVus}/${this.rt.allocatedVus} VUs, ${this.rt.iterationsCompleted} iterations, ${this.rps.toFixed(1)} req/s, ${this.counters.failed} failed requests`;
+    const head = `running (${formatDuration(Math.round(elapsed / 1000) * 1000)}), ${this.rt.activeVus}/${this.rt.allocatedVus} VUs, ${this.rt.iterationsCompleted} iterations, ${this.rps.toFixed(1)} req/s, ${this.counters.failed} failed requests`;
     if (this.tty) {
       let s = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
       for (const l of [head, ...lines]) s += `\r\x1b[K${l}\n`;
