@@ -156,6 +156,10 @@ describe('GET /api/v1/content', () => {
     expect(first.items.every((c: { content_type: string }) => c.content_type === 'one_pager_summary')).toBe(true);
     expect(first.items[0].id).toBeGreaterThan(first.items[1].id);
     expect(first.next_offset).toBe(2);
+    // Summaries: everything but the text.
+    expect(first.items[0].content).toBeUndefined();
+    expect(Object.keys(first.items[0]).sort()).toEqual(['audience_level', 'content_type', 'created_at', 'educational_effectiveness', 'factual_accuracy',
+      'generation_duration_ms', 'id', 'provider', 'quality_passed', 'quality_score', 'topic', 'user_id']);
     const second = (await app.inject({ method: 'GET', url: `/api/v1/content?limit=2&offset=2&content_type=one_pager_summary`, headers: auth() })).json();
     expect(second.items[0].id).toBeLessThan(first.items[1].id);
     const all = (await app.inject({ method: 'GET', url: '/api/v1/content?limit=100&content_type=one_pager_summary', headers: auth() })).json();

@@ -1,9 +1,12 @@
-/** Generating, reading, listing and deleting educational content. */
+/**
+ * Generating, reading, listing and deleting educational content. The list gives summaries
+ * (every field but the text), so a page of 100 stays small; the item route gives the text.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { AudienceLevel, ContentType } from '../config.ts';
 import { ApiError } from '../http-errors.ts';
 import { rateLimitFor } from '../plugins/token-bucket-store.ts';
-import { CONTENT_COLUMNS, contentIdParams, contentItem, errorResponses, generateBody, listQuery } from './schemas.ts';
+import { CONTENT_COLUMNS, SUMMARY_COLUMNS, contentIdParams, contentItem, contentSummary, errorResponses, generateBody, listQuery } from './schemas.ts';
 
 interface GenerateBody { topic: string; content_type: ContentType; audience_level: AudienceLevel; user_id?: string }
 interface ListQuery { limit: number; offset: number; content_type?: ContentType }
@@ -61,7 +64,7 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
       response: {
         200: {
           type: 'object', additionalProperties: false, required: ['items', 'limit', 'offset', 'next_offset'],
-          properties: { items: { type: 'array', items: contentItem }, limit: { type: 'integer' }, offset: { type: 'integer' }, next_offset: { type: ['integer', 'null'] } },
+          properties: { items: { type: 'array', items: contentSummary }, limit: { type: 'integer' }, offset: { type: 'integer' }, next_offset: { type: ['integer', 'null'] } },
         },
         ...errorResponses,
       },
@@ -70,7 +73,7 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
     const { limit, offset, content_type } = request.query;
     // One extra row tells whether there is a next page without a count(*) over the table.
     const { rows } = await app.pg.query(
-      `select ${CONTENT_COLUMNS} from educational_content where ($1::text is null or content_type = $1) order by id desc limit $2 offset $3`,
+      `select ${SUMMARY_COLUMNS} from educational_content where ($1::text is null or content_type = $1) order by id desc limit $2 offset $3`,
       [content_type ?? null, limit + 1, offset]);
     const more = rows.length > limit;
     return { items: more ? rows.slice(0, limit) : rows, limit, offset, next_offset: more ? offset + limit : null };

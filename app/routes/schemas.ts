@@ -37,6 +37,13 @@ export const contentItem = {
   },
 } as const;
 
+/** A list entry: the item without its text (GET /api/v1/content/:id has the text). */
+export const contentSummary = {
+  ...contentItem,
+  required: contentItem.required.filter((k) => k !== 'content'),
+  properties: Object.fromEntries(Object.entries(contentItem.properties).filter(([k]) => k !== 'content')),
+} as const;
+
 export const generateBody = {
   type: 'object',
   additionalProperties: false,
@@ -64,5 +71,6 @@ export const errorResponses = {
 } as const;
 
 /** Selected columns, in the response's shape. */
-export const CONTENT_COLUMNS = `id, user_id, topic, content_type, audience_level, content, provider, quality_score,
+export const SUMMARY_COLUMNS = `id, user_id, topic, content_type, audience_level, provider, quality_score,
   educational_effectiveness, factual_accuracy, quality_passed, generation_duration_ms, created_at`;
+export const CONTENT_COLUMNS = `${SUMMARY_COLUMNS}, content`;
