@@ -29,7 +29,7 @@ const args = drillArgs('backup-restore', {
   jobs: 2,                    // pg_restore parallel jobs
   'rto-target': 4 * 3600,     // seconds: the service promises RTO < 4 h
   'rpo-target': 24 * 3600,    // seconds: and RPO < 24 h (daily backups)
-}, ['older-dump', 'drop-table'])
+}, ['older-dump', 'drop-table', 'corrupt-index'])
 const external = guardDatabaseUrl('backup-restore', args)   // only with --i-know-this-destroys <db>
 
 // Client tools first: a missing one is a one-line error before anything starts.
@@ -149,6 +149,19 @@ const restored = await drill.step('Restore: a fresh cluster from the dump (pg_re
     await c.query('drop table audit_log')
     await c.end()
     say('sabotage: dropped audit_log after the restore')
+  }
+  if (args.sabotage === 'corrupt-index') {
+    if (!cluster) throw new Error('--sabotage corrupt-index needs a cluster of the drill\'s own')
+    const c = new pg.Client({ connectionString: url })
+    await c.connect()
+    const file = path.join(cluster.dataDir, (await c.query(`select pg_relation_filepath('educational_content_pkey') as p`)).rows[0].p)
+    await c.end()
+    await cluster.stop()
+    const fd = fs.openSync(file, 'r+')
+    fs.writeSync(fd, Buffer.alloc(8192), 0, 8192, 8192)    // block 1 of the primary-key index, zeroed
+    fs.closeSync(fd)
+    await cluster.start()
+    say('sabotage: zeroed block 1 of educational_content_pkey on disk')
   }
   return { cluster, url }
 })

@@ -51,6 +51,15 @@ describe('backup-restore', () => {
   });
 });
 
+describe('backup-restore: what only amcheck sees', () => {
+  it('fails "restored heap and indexes are consistent" when an index page is zeroed after the restore, though counts and checksums match', async () => {
+    const run = await runDrill('backup-restore', ['--rows', '2000', '--sabotage', 'corrupt-index']);
+    expect(run.code).toBe(1);
+    expect(run.failed).toEqual(['restored heap and indexes are consistent']);
+    expect(run.journal!.objectives.find((o) => !o.passed)!.detail).toContain('educational_content_pkey');
+  });
+});
+
 describe('pitr', () => {
   const quick = ['--write-seconds', '1', '--after-seconds', '0.6', '--lesson-rows', '2000'];
 
