@@ -132,6 +132,34 @@ export default async function () {}`, env(), 'init-throws.js');
     expect(r.stderr).toMatch(/init-throws\.js:3:\d+/);
   });
 
+  it('exits 107 for an exception in a .ts script, at the .ts line (source maps)', async () => {
+    const script = writeScript(dir, 'init-throws.ts', `import http from 'k6/http';
+interface Cfg { n: number }
+const cfg: Cfg = { n: 1 };
+throw new Error('typed init failed ' + cfg.n);
+export default async function (): Promise<void> { await http.asyncRequest('GET', __ENV.BASE); }
+`);
+    const r = await shipcheck(['run', script, '--quiet', ...env()]);
+    expect(r.code).toBe(107);
+    expect(r.stderr).toContain('typed init failed 1');
+    expect(r.stderr).toMatch(/init-throws\.ts:4:\d+/);
+  });
+
+  it('gives each VU its own copy of the setup data', async () => {
+    const r = await runScript(dir, `
+import { Counter } from 'k6/metrics';
+const seen = new Counter('seen_foreign_writes');
+export const options = { scenarios: { s: { executor: 'per-vu-iterations', vus: 3, iterations: 2 } } };
+export function setup() { return { owner: 0 }; }
+export default async function (data) {
+  if (data.owner !== 0 && data.owner !== __VU) seen.add(1);
+  data.owner = __VU;
+  await new Promise((r) => setTimeout(r, 5));
+}`, env());
+    expect(r.code).toBe(0);
+    expect(metric(r.summary, 'seen_foreign_writes', 'count')).toBe(0);
+  });
+
   it('exits 108 on exec.test.abort(), still running teardown', async () => {
     const r = await runScript(dir, `
 import http from 'k6/http';

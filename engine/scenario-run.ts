@@ -31,11 +31,13 @@ export class ScenarioRun implements ScenarioInfo {
   /** Set when the scenario's time is up: loops finish their current iteration and start no more. */
   endLoops = false;
   private readonly interruptHooks = new Map<Vu, () => void>();
+  /** setup()'s data as JSON: each VU gets its own copy, as in k6, so VUs cannot see each other's changes. */
+  private readonly dataJson: string | undefined;
 
   constructor(
     readonly config: BaseConfig,
     private readonly fn: (data: unknown) => unknown,
-    private readonly data: unknown,
+    data: unknown,
     private readonly pool: VuPool,
     readonly rt: Runtime,
     globalEnv: Record<string, string>,
@@ -44,6 +46,7 @@ export class ScenarioRun implements ScenarioInfo {
     this.name = config.name;
     this.executor = config.executor;
     this.plannedMs = config.plannedMs;
+    this.dataJson = data === undefined ? undefined : JSON.stringify(data);
     this.env = { ...globalEnv, ...config.env };
     this.tags = { ...globalTags, ...config.tags, scenario: config.name };
   }
@@ -59,6 +62,10 @@ export class ScenarioRun implements ScenarioInfo {
     vu.groupPath = '';
     vu.iterationInScenario = -1;
     vu.refreshTags();
+    if (vu.setupDataJson !== this.dataJson) {
+      vu.setupDataJson = this.dataJson;
+      vu.setupData = this.dataJson === undefined ? undefined : JSON.parse(this.dataJson);
+    }
     this.vus.add(vu);
     this.rt.activeVus++;
     return vu;
@@ -79,7 +86,7 @@ export class ScenarioRun implements ScenarioInfo {
     vu.iterationInTest = this.iterationsStarted++;
     const start = performance.now();
     const fn = this.fn;
-    const data = this.data;
+    const data = vu.setupData;
     return new Promise<IterationOutcome>((resolve) => {
       let settled = false;
       const settle = (o: IterationOutcome) => {

@@ -40,6 +40,9 @@ export class Vu {
   /** Set when the executor gave up on this VU's iteration; its late samples are dropped. */
   interrupted = false;
   abort = new AbortController();
+  /** This VU's own copy of setup()'s data, and the JSON it was made from. */
+  setupData: unknown;
+  setupDataJson: string | undefined;
   /** Custom tags set through execution.vu.tags / metadata. */
   readonly customTags: Tags = {};
 
