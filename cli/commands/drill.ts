@@ -25,8 +25,8 @@ Runs disaster-recovery drills on clusters they create themselves and writes each
   --out DIR          result folder
   --rows N           content rows backup-restore seeds (default 100000)
   --no-report        do not render report.html at the end
-With one drill, any other flag goes to it (see "node dr-drills/<name>.mjs --help" flags in
-its header), e.g. --sabotage drop-table, --outage-seconds 5.
+With one drill, any other flag goes to it: "./dr-drills/<name>.mjs --help" lists them,
+e.g. --sabotage drop-table, --outage-seconds 5, --database-url URL --i-know-this-destroys DB.
 Exit: 0 every objective met, 1 an objective failed, 2 a drill could not run (harness error).`;
 
 interface Outcome { drill: string; exitCode: number; journal?: DrillJournal }

@@ -38,6 +38,13 @@ export function drillArgs<D extends Record<string, Value>>(
     'i-know-this-destroys': '',
     ...defaults,
   };
+  if (argv.includes('--help') || argv.includes('-h')) {
+    const lines = [`Usage: shipcheck drill ${drill} [flags]   (or, in the checkout: ./dr-drills/${drill}.mjs [flags])`, '', 'Flags (default):'];
+    for (const [k, v] of Object.entries(all)) lines.push(`  --${k.padEnd(22)} ${k === 'out' ? 'out/<run-id>' : JSON.stringify(v)}`);
+    lines.push('', `--sabotage kinds: ${sabotageKinds.join(', ') || '(none)'}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    throw new HelpShown();
+  }
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [k, v] of Object.entries(all)) options[k] = { type: typeof v === 'boolean' ? 'boolean' : 'string' };
   let values: Record<string, string | boolean | undefined>;
@@ -63,4 +70,9 @@ export function drillArgs<D extends Record<string, Value>>(
   }
   out.out = path.resolve(String(out.out));
   return out as D & CommonDrillArgs;
+}
+
+/** Thrown after --help is printed: the script ends there, successfully. */
+export class HelpShown extends Error {
+  constructor() { super('help shown'); this.name = 'HelpShown'; }
 }

@@ -182,6 +182,7 @@ let active: Drill | undefined;
 // How a drill script ends when something throws: before a drill starts (a bad flag, a missing
 // tool) it is one line and exit 2; once started, the drill cleans up and writes its journal.
 const onFatal = (e: unknown) => {
+  if ((e as Error)?.name === 'HelpShown') return;
   if (active) {
     void active.finish(e as Error).then((code) => { process.exitCode = code; });
     return;
