@@ -147,12 +147,21 @@ describe('each scenario at PROFILE=test against the included API', () => {
   afterAll(async () => { await api?.stop(); });
 
   const loadScenarios = ['smoke', 'load-500-users', 'throughput-10k-per-hour', 'generation-100-concurrent', 'stress-3x', 'spike-3x', 'soak', 'breakpoint', 'gate'];
+  /** Phase sub-metrics that must have samples: the per-phase thresholds judged real requests. */
+  const phased: Record<string, string[]> = {
+    'stress-3x': ['baseline', 'peak'],
+    'spike-3x': ['baseline', 'spike', 'recovery'],
+    soak: ['late'],
+  };
   for (const name of loadScenarios) {
     it(`${name} passes its thresholds (exit 0)`, async () => {
       const r = await runScenario(bundleOf(name), { ...base, ...freshKeys() }, name);
       expect(r.code, explain(r)).toBe(0);
       expect(r.summary?.metrics?.http_reqs?.count, explain(r)).toBeGreaterThan(0);
       expect(r.summary?.metrics?.checks?.fails ?? 0, explain(r)).toBe(0);
+      for (const phase of phased[name] ?? []) {
+        expect(r.summary!.metrics[`http_req_duration{slo:api,phase:${phase}}`]?.max, `${name}: no requests in phase ${phase}`).toBeGreaterThan(0);
+      }
     }, 120_000);
   }
 

@@ -1,7 +1,7 @@
 /**
  * Phases of a ramping test (baseline, peak, recovery, ...) as a tag, so thresholds can hold
  * the SLOs at the peak separately from the quiet start: `http_req_duration{slo:api,phase:peak}`.
- * The phase is read from the test's elapsed time against the stages that define it.
+ * The phase is read from the scenario's elapsed time against the stages that define it.
  */
 import exec from 'k6/execution';
 import type { Stage } from 'k6/options';
@@ -46,7 +46,7 @@ export function phaseAt(phased: readonly PhasedStage[], elapsedSeconds: number):
   return phased[phased.length - 1]?.phase ?? 'none';
 }
 
-/** The phase now, for a scenario that started with the test (startTime 0). */
+/** The phase now: time since this scenario started (after setup), against its stages. */
 export function currentPhase(phased: readonly PhasedStage[]): string {
-  return phaseAt(phased, exec.instance.currentTestRunDuration / 1000);
+  return phaseAt(phased, (Date.now() - exec.scenario.startTime) / 1000);
 }
