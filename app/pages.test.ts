@@ -3,10 +3,10 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../harness/browser.ts';
-import { createTestDatabase } from '../../harness/testing/test-database.ts';
-import { build } from '../build.ts';
-import { TEST_KEY, auth, testConfig } from '../test-support.ts';
+import { launchChromium } from '../harness/browser.ts';
+import { createTestDatabase } from '../harness/testing/test-database.ts';
+import { build } from './build.ts';
+import { TEST_KEY, auth, testConfig } from './test-support.ts';
 
 // Stored as data; must show as text and never run in either page.
 const INJECTION = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'; DROP TABLE users;--`;

@@ -77,6 +77,9 @@ describe('security headers', () => {
       expect(body, file).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
       expect(body, file).not.toMatch(/@import|url\(/);
     }
+    // Only the pages and their assets are served from app/public, nothing else of the app.
+    expect(app.routeTable.filter((r) => r.url.startsWith('/') && /\.[a-z]+$/.test(r.url)).map((r) => r.url).sort())
+      .toEqual(['/index.html', '/static/api-key.js', '/static/app.js', '/static/monitor.html', '/static/monitor.js', '/static/style.css']);
     const page = (await app.inject({ url: '/' })).body;
     expect(page).not.toMatch(/<script>(?!<\/script>)|\son[a-z]+=/i);
   });
