@@ -108,13 +108,17 @@ await drill.step('Verify: the API stayed up, degraded clearly, failed fast, lost
   drill.objective({ name: 'health reports degraded during the outage', target: '/api/v1/health → 503 "degraded"', observed: `${degraded.length} of ${health.length} probes`, passed: health.length > 0 && degraded.length === health.length })
 
   const requests = [...during(streams.reads), ...during(streams.writes)]
-  const clear = requests.filter((s) => s.status === 503 && s.code === 'DATABASE_UNAVAILABLE')
-  const p99 = percentile(requests.map((s) => s.ms), 99)
-  say(`${requests.length} requests during the outage: ${clear.length} answered 503 DATABASE_UNAVAILABLE, p99 ${Math.round(p99)} ms, max ${Math.round(Math.max(0, ...requests.map((s) => s.ms)))} ms`)
-  const odd = requests.filter((s) => !(s.status === 503 && s.code === 'DATABASE_UNAVAILABLE')).map((s) => s.status ? `${s.status} ${s.code ?? ''}`.trim() : s.error)
-  drill.objective({ name: 'requests fail clearly during the outage', target: 'every request → 503 DATABASE_UNAVAILABLE', observed: `${clear.length} of ${requests.length}`, passed: requests.length > 0 && clear.length === requests.length, detail: odd.length ? `others: ${[...new Set(odd)].slice(0, 4).join(', ')}` : undefined })
+  const isClear = (s) => s.status === 503 && s.code === 'DATABASE_UNAVAILABLE'
+  const clear = requests.filter(isClear)
+  // A request still waiting for a connection when PostgreSQL returns may succeed: that is fine; a failure must be clear.
+  const unclear = requests.filter((s) => !isClear(s) && !isOk(s))
+  const failedMs = requests.filter((s) => !isOk(s)).map((s) => s.ms)
+  const p99 = percentile(failedMs, 99)
+  say(`${requests.length} requests during the outage: ${clear.length} answered 503 DATABASE_UNAVAILABLE, p99 ${Math.round(p99)} ms, max ${Math.round(Math.max(0, ...failedMs))} ms`)
+  const odd = unclear.map((s) => s.status ? `${s.status} ${s.code ?? ''}`.trim() : s.error)
+  drill.objective({ name: 'requests fail clearly during the outage', target: 'every failed request → 503 DATABASE_UNAVAILABLE', observed: `${requests.length - unclear.length} of ${requests.length} clear (${clear.length} failed)`, passed: clear.length > 0 && unclear.length === 0, detail: odd.length ? `others: ${[...new Set(odd)].slice(0, 4).join(', ')}` : undefined })
   drill.measure('failFastSeconds', Math.round(p99) / 1000)
-  drill.objective({ name: 'requests fail fast during the outage', target: `p99 ≤ ${args['fail-fast-ms']} ms`, observed: `p99 ${Math.round(p99)} ms`, passed: requests.length > 0 && p99 <= args['fail-fast-ms'] })
+  drill.objective({ name: 'requests fail fast during the outage', target: `p99 ≤ ${args['fail-fast-ms']} ms`, observed: `p99 ${Math.round(p99)} ms`, passed: failedMs.length > 0 && p99 <= args['fail-fast-ms'] })
 
   const acked = streams.writes.samples.filter((s) => s.status === 201 && s.id !== undefined).map((s) => s.id)
   const c = new pg.Client({ connectionString: steady.cluster.url('shipcheck') })
