@@ -65,6 +65,12 @@ describe('bearer auth matrix', () => {
     }
   });
 
+  it('protects the automatic HEAD routes too', async () => {
+    for (const route of app.routeTable.filter((r) => !r.public && r.method === 'GET')) {
+      expect((await app.inject({ method: 'HEAD', url: concrete(route.url) })).statusCode, `HEAD ${route.url}`).toBe(401);
+    }
+  });
+
   it('answers 401 (not 404) for unknown /api paths without a key, 404 with one', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/nope' })).statusCode).toBe(401);
     const res = await app.inject({ method: 'GET', url: '/api/v1/nope', headers: auth() });
