@@ -200,15 +200,22 @@ process.on('unhandledRejection', onFatal);
 export function startDrill(spec: DrillSpec): Drill {
   const drill = new Drill(spec);
   active = drill;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      drill.print('');
-      void drill.finish(`interrupted by ${signal}`).then(() => {
-        // Re-raise with the default action so the parent sees how the drill ended.
-        process.kill(process.pid, signal);
-      });
+  // Ctrl-C in a terminal reaches the whole process group and `shipcheck drill` passes it on
+  // too, so a second signal may arrive while cleaning up: it must not cut the cleanup short.
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    drill.print('');
+    void drill.finish(`interrupted by ${signal}`).then(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // Re-raise with the default action so the parent sees how the drill ended.
+      process.kill(process.pid, signal);
     });
-  }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return drill;
 }
 
