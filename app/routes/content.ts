@@ -33,12 +33,21 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
     const values = [user_id ?? null, topic, content_type, audience_level, generated.content, generated.provider, generated.quality_score,
       generated.educational_effectiveness, generated.factual_accuracy, generated.quality_passed, generated.generation_duration_ms];
     // One statement creates the user on first use and stores the content (the FK check runs at its end).
-    const { rows } = await app.pg.query(
+    const insert = () => app.pg.query(
       `with new_user as (insert into users (id) select $1::text where $1::text is not null on conflict (id) do nothing)
        insert into educational_content (user_id, topic, content_type, audience_level, content, provider, quality_score,
          educational_effectiveness, factual_accuracy, quality_passed, generation_duration_ms)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning ${CONTENT_COLUMNS}`, values);
-    return reply.code(201).send(rows[0]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await insert();
+        return reply.code(201).send(rows[0]);
+      } catch (e) {
+        // The user was erased between the upsert's snapshot and the insert (23503): running the
+        // statement again creates them anew. Give up after a few rounds of such a race.
+        if ((e as { code?: string }).code !== '23503' || attempt === 3) throw e;
+      }
+    }
   });
 
   app.get<{ Params: { id: number } }>('/api/v1/content/:id', {

@@ -53,6 +53,14 @@ describe('GDPR export and erasure', () => {
     expect((await app.pg.query("select count(*)::int as n from audit_log where subject_id = 'linus'")).rows[0].n).toBe(1);
   });
 
+  it('never fails a generation for a user erased at the same moment', async () => {
+    const gens = Array.from({ length: 60 }, () => generate('racer', 'races'));
+    const dels = Array.from({ length: 20 }, () => app.inject({ method: 'DELETE', url: '/api/v1/users/racer', headers: auth() }));
+    const [g, d] = await Promise.all([Promise.all(gens), Promise.all(dels)]);
+    expect(g.map((r) => r.statusCode).filter((c) => c !== 201)).toEqual([]);
+    expect(d.map((r) => r.statusCode).filter((c) => c !== 200 && c !== 404)).toEqual([]);
+  });
+
   it.each([
     ['an unknown user', 'nobody', 404],
     ['an injection string', encodeURIComponent("x' or '1'='1"), 400],
