@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { EXIT, fail, isShipcheckError } from '../harness/errors.ts';
 import type { K6SummaryData, ScenarioMeta, Timeseries } from '../harness/result-types.ts';
@@ -219,6 +220,10 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     message = describeStop(e, 'setup()');
   }
 
+  // Latency is timed on this thread's event loop: when the loop lags, every response's timing
+  // carries that lag. Measured, so a run on a starved machine says so instead of blaming the target.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   if (exitCode === EXIT.ok) {
     if (!o.quiet) printPlan(stderr, label, scenarios, o);
     const slots = runs;
@@ -262,6 +267,11 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     }
   }
   if (o.handleSignals !== false) process.removeListener('SIGINT', onSigint);
+  loopDelay.disable();
+  const lagP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : 0;
+  if (lagP99Ms > 50 && (o.workers ?? 1) <= 1) {
+    stderr.write(`WARN the engine's event loop lagged (p99 ${lagP99Ms.toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms): latencies above include that much engine delay. The machine may be short of CPU; fewer VUs or --workers 2 can help.\n`);
+  }
 
   // ---- the end: thresholds, summary, outputs
   const endedAt = new Date();

@@ -70,27 +70,76 @@ export class Response {
   status = 0;
   status_text = '';
   proto = 'HTTP/1.1';
-  headers: Record<string, string> = {};
-  body: string | ArrayBuffer | null = null;
   error = '';
   error_code = 0;
   url: string;
   remote_ip = '';
   remote_port = 0;
-  cookies: Record<string, Array<{ name: string; value: string }>> = {};
   timings: Timings;
-  request: { method: string; url: string; headers: Record<string, string[]>; body: string; cookies: Record<string, unknown> };
   tls_version = '';
   tls_cipher_suite = '';
-  ocsp = { status: 'unknown' };
+  // Headers, body and the request echo are built on first access: most iterations read only
+  // the status, and decoding every response on the hot path would cost for nothing.
+  private rawHeaders: Buffer[] | string[] | undefined;
+  private parsedHeaders: Record<string, string> | undefined;
+  private chunks: Buffer[] | undefined;
+  private responseType = 'text';
+  private decodedBody: string | ArrayBuffer | null | undefined;
+  private readonly req: { method: string; url: string; headers: Record<string, string>; body: string };
+  private requestEcho: Response['request'] | undefined;
 
   constructor(method: string, url: string, reqHeaders: Record<string, string>, reqBody: string, timings: Timings) {
     this.url = url;
     this.timings = timings;
-    const h: Record<string, string[]> = {};
-    for (const k in reqHeaders) h[canonicalHeader(k)] = [reqHeaders[k]!];
-    this.request = { method, url, headers: h, body: reqBody, cookies: {} };
+    this.req = { method, url, headers: reqHeaders, body: reqBody };
   }
+
+  /** Internal: hands over what undici delivered. */
+  setRaw(rawHeaders: Buffer[] | string[], chunks: Buffer[] | undefined, responseType: string): void {
+    this.rawHeaders = rawHeaders;
+    this.chunks = chunks;
+    this.responseType = responseType;
+  }
+
+  get headers(): Record<string, string> {
+    if (this.parsedHeaders === undefined) {
+      const h: Record<string, string> = {};
+      const raw = this.rawHeaders ?? [];
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const k = canonicalHeader(raw[i]!.toString());
+        const v = raw[i + 1]!.toString();
+        h[k] = h[k] === undefined ? v : `${h[k]}, ${v}`;
+      }
+      this.parsedHeaders = h;
+    }
+    return this.parsedHeaders;
+  }
+  set headers(v: Record<string, string>) { this.parsedHeaders = v; }
+
+  get body(): string | ArrayBuffer | null {
+    if (this.decodedBody === undefined) {
+      if (this.chunks === undefined || this.responseType === 'none') this.decodedBody = null;
+      else {
+        const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+        this.decodedBody = this.responseType === 'binary' ? buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer : buf.toString('utf8');
+      }
+      this.chunks = undefined;
+    }
+    return this.decodedBody;
+  }
+  set body(v: string | ArrayBuffer | null) { this.decodedBody = v; }
+
+  get request(): { method: string; url: string; headers: Record<string, string[]>; body: string; cookies: Record<string, unknown> } {
+    if (!this.requestEcho) {
+      const h: Record<string, string[]> = {};
+      for (const k in this.req.headers) h[canonicalHeader(k)] = [this.req.headers[k]!];
+      this.requestEcho = { method: this.req.method, url: this.req.url, headers: h, body: this.req.body, cookies: {} };
+    }
+    return this.requestEcho;
+  }
+
+  get cookies(): Record<string, Array<{ name: string; value: string }>> { return {}; }
+  get ocsp(): { status: string } { return { status: 'unknown' }; }
 
   /** Parses the body as JSON; with a selector, returns the value at that dotted path ("a.b.0.c", "a.#"). */
   json(selector?: string): unknown {
@@ -188,7 +237,6 @@ class RequestHandler {
   bodyBytes = 0;
   headerBytes = 0;
   abortFn: ((e?: Error) => void) | undefined;
-  timer: NodeJS.Timeout | undefined;
   resolve!: (h: RequestHandler) => void;
   failure: unknown;
   done = false;
@@ -215,7 +263,6 @@ class RequestHandler {
   finish(): void {
     if (this.done) return;
     this.done = true;
-    if (this.timer) clearTimeout(this.timer);
     this.resolve(this);
   }
 }
@@ -223,11 +270,9 @@ class RequestHandler {
 function dispatch(opts: Dispatcher.DispatchOptions, discardBody: boolean, timeout: number, vus: number): Promise<RequestHandler> {
   const h = new RequestHandler(discardBody);
   const p = new Promise<RequestHandler>((r) => { h.resolve = r; });
-  h.timer = setTimeout(() => {
-    const e = Object.assign(new Error('request timeout'), { code: 'SHIPCHECK_TIMEOUT' });
-    if (h.abortFn) h.abortFn(e);
-    h.onError(e);
-  }, timeout);
+  // undici's own (coarse, shared) timers enforce k6's timeout: no timer per request here.
+  opts.headersTimeout = timeout;
+  opts.bodyTimeout = timeout;
   try {
     sharedAgent(vus).dispatch(opts, h as unknown as Dispatcher.DispatchHandler);
   } catch (e) {
@@ -272,8 +317,8 @@ export async function asyncRequest(method: string, url: string | { url: string; 
   let res: Response;
   for (;;) {
     res = await once(rt, vu, method, urlStr, name, headers, payload, payloadText, responseType, timeout, callback, p.tags);
-    const loc = res.headers.Location;
-    if (res.status >= 300 && res.status < 400 && loc && maxRedirects-- > 0 && res.status !== 304) {
+    const loc = res.status >= 300 && res.status < 400 && res.status !== 304 ? res.headers.Location : undefined;
+    if (loc && maxRedirects-- > 0) {
       urlStr = new URL(loc, urlStr).href;
       name = undefined;
       if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) method = 'GET';
@@ -323,17 +368,9 @@ async function once(
     res.status = h.status;
     res.status_text = `${h.status} ${h.statusText}`;
     const raw = h.rawHeaders;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const k = canonicalHeader(raw[i]!.toString());
-      const v = raw[i + 1]!.toString();
-      received += k.length + v.length + 4;
-      res.headers[k] = res.headers[k] === undefined ? v : `${res.headers[k]}, ${v}`;
-    }
+    for (let i = 0; i < raw.length; i++) received += raw[i]!.length + 2;
     received += 17 + h.statusText.length + h.bodyBytes;
-    if (responseType !== 'none') {
-      const buf = h.chunks.length === 1 ? h.chunks[0]! : Buffer.concat(h.chunks);
-      res.body = responseType === 'binary' ? buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer : buf.toString('utf8');
-    }
+    res.setRaw(raw, responseType === 'none' ? undefined : h.chunks, responseType);
     if (h.failure !== undefined) {
       const { error, code } = k6Error(h.failure);
       res.error = error;
