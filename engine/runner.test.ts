@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldNdjson } from '../harness/timeseries/ndjson.ts';
 import { metric, runScript, shipcheck, startServer, tempDir, writeScript, type TestServer } from './testing/harness.ts';
 
 let server: TestServer;
@@ -183,6 +184,30 @@ export async function teardown() { await http.asyncRequest('GET', __ENV.BASE + '
     expect(r.code).toBe(105);
     expect(server.records.some((x) => x.path === '/record/after-sigint')).toBe(true);
     expect(JSON.parse(fs.readFileSync(exp, 'utf8')).metrics.iterations.count).toBeGreaterThan(0);
+  });
+
+  it('writes --out json NDJSON that k6 readers fold, with groups, checks and default tags', async () => {
+    const out = path.join(dir, 'points.ndjson.gz');
+    const r = await runScript(dir, `
+import http from 'k6/http';
+import { check, group } from 'k6';
+export const options = { iterations: 3, tags: { team: 'qa' } };
+export default async function () {
+  const res = await http.asyncRequest('GET', __ENV.BASE + '/x', null, { tags: { name: 'x' } });
+  group('browse', () => { check(res, { 'is 200': (x) => x.status === 200 }); });
+}`, [...env(), '--out', `json=${out}`]);
+    expect(r.code).toBe(0);
+    const fold = await foldNdjson(out);
+    expect(fold.metrics.http_reqs).toMatchObject({ type: 'counter', contains: 'default' });
+    const reqs = fold.timeseries.series.filter((s) => s.metric === 'http_reqs');
+    expect(reqs.reduce((a, s) => a + s.totals.count, 0)).toBe(3);
+    expect(reqs[0]!.tags).toMatchObject({ name: 'x', method: 'GET', status: '200', expected_response: 'true', scenario: 'default' });
+    expect(fold.checks).toEqual([{ group: '::browse', name: 'is 200', passes: 3, fails: 0 }]);
+    const group = (r.summary!.root_group as { groups: Record<string, { path: string; checks: Record<string, { passes: number }> }> }).groups.browse!;
+    expect(group.path).toBe('::browse');
+    expect(group.checks['is 200']!.passes).toBe(3);
+    expect(r.summary!.metrics.group_duration).toBeDefined();
+    expect(fold.metrics.group_duration).toMatchObject({ type: 'trend', contains: 'time' });
   });
 
   it('runs a .ts script, writes handleSummary outputs and the k6 response object', async () => {
