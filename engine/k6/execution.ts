@@ -2,13 +2,22 @@
 import { runtime, TestAbortError } from '../runtime.ts';
 import { currentVu } from '../vu.ts';
 
+function vuTags(): Record<string, string> {
+  const v = currentVu();
+  return new Proxy(v.customTags, {
+    set(t, k, value) { t[k as string] = String(value); v.refreshTags(); return true; },
+    deleteProperty(t, k) { delete t[k as string]; v.refreshTags(); return true; },
+  });
+}
+
 const vu = {
   get idInInstance() { return currentVu().idInInstance; },
   get idInTest() { return currentVu().idInTest; },
   get iterationInInstance() { return Math.max(0, currentVu().iterationInInstance); },
   get iterationInScenario() { return Math.max(0, currentVu().iterationInScenario); },
-  get tags() { return currentVu().customTags; },
-  get metrics() { return { tags: currentVu().customTags, metadata: {} }; },
+  /** Writable: `exec.vu.tags.flow = 'checkout'` tags this VU's later samples, as in k6. */
+  get tags() { return vuTags(); },
+  get metrics() { return { tags: vuTags(), metadata: {} }; },
 };
 
 function scenarioOf() {
