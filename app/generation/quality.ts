@@ -32,11 +32,11 @@ export function assessQuality(content: string, topic: string, contentType: Conte
   const examples = has(/example|for instance|case/);
   const questions = Math.min(1, (content.match(/\?/g)?.length ?? 0) / 2);
   const structure = Math.min(1, (content.match(/^(#{1,3} |- |\d+\. |Q: |Card \d|[A-Z]+: )/gm)?.length ?? 0) / 5);
-  // Depth: full marks at 1.5× the type's minimum length.
-  const length = Math.min(1, content.length / (MIN_LENGTH[contentType] * 1.5));
+  // Depth: full marks at 2.5× the type's minimum length.
+  const length = Math.min(1, content.length / (MIN_LENGTH[contentType] * 2.5));
   const words = content.split(/\s+/).length || 1;
   // Variety: repetitive text (the same few words again and again) teaches less.
-  const variety = Math.min(1, new Set(text.split(/[^\p{L}\p{N}]+/u).filter(Boolean)).size / words / 0.5);
+  const variety = Math.min(1, new Set(text.split(/[^\p{L}\p{N}]+/u).filter(Boolean)).size / words / 0.7);
   const educational = 0.2 * objectives + 0.2 * examples + 0.15 * questions + 0.15 * structure + 0.15 * length + 0.15 * variety;
 
   const absolutes = content.match(ABSOLUTES)?.length ?? 0;
