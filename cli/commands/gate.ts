@@ -44,10 +44,12 @@ const spec: ConfigSpec<GateConfig> = {
 
 const usage = `shipcheck gate [--target URL] [--profile ci|full|soak|test] [--engine auto|k6|node]
                      [--scenario NAME] [--baseline DIR] [--no-smoke] [--no-load] [--out DIR] [--config FILE]
+                     [--allow-remote-target]
 
 Runs the deploy gate: the smoke, security and accessibility suites, then the load scenario whose
 thresholds encode the SLOs, then writes report.html, junit.xml and summary.md. Without --target it
-starts the included API on an embedded PostgreSQL. Exit 0 pass, 1 failed (reasons printed), 2 harness error.`;
+starts the included API on an embedded PostgreSQL. Load goes to a non-loopback --target only with
+--allow-remote-target (give it in your deploy pipeline, never on a shared machine). Exit 0 pass, 1 failed (reasons printed), 2 harness error.`;
 
 const gate: Command = {
   summary: 'Gate a deployment: smoke + accessibility, then SLO load thresholds, then the report',
@@ -57,6 +59,7 @@ const gate: Command = {
       target: { type: 'string' }, profile: { type: 'string' }, engine: { type: 'string' }, scenario: { type: 'string' },
       baseline: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' },
       'no-smoke': { type: 'boolean' }, 'no-load': { type: 'boolean' }, seed: { type: 'string' },
+      'allow-remote-target': { type: 'boolean' },
     });
     const cfg = layerConfig(spec, {
       file: values.config,
@@ -99,7 +102,9 @@ const gate: Command = {
 
       if (cfg.load) {
         console.log(`\n== gate stage 2/2: load scenario "${cfg.scenario}" (profile ${cfg.profile})`);
-        const code = await (await loadCommand('load')).run([cfg.scenario, '--target', target, '--out', dir, '--profile', cfg.profile, '--engine', cfg.engine]);
+        // Load leaves this machine only when the user says so: a staging URL in their CI, never by accident.
+        const remote = values['allow-remote-target'] ? ['--allow-remote-target'] : [];
+        const code = await (await loadCommand('load')).run([cfg.scenario, '--target', target, '--out', dir, '--profile', cfg.profile, '--engine', cfg.engine, ...remote]);
         const summary = readJson<K6SummaryData>(dir, 'summary.json');
         const crossed = summary ? Object.entries(summary.metrics).flatMap(([m, v]) => Object.entries(v.thresholds ?? {}).filter(([, t]) => !t.ok).map(([e]) => `${m}: ${e}`)) : [];
         const status = code === 0 ? 'pass' : code === EXIT.thresholds || code === EXIT.scriptAborted ? 'fail' : 'error';
