@@ -25,7 +25,11 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 
 if (os.availableParallelism() < 2) throw new Error('This benchmark needs 2 cores: the servers on core 0, the load on core 1.');
 // This process, PostgreSQL and autocannon stay on core 1; the servers get core 0.
-execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+try {
+  execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+} catch (e) {
+  throw new Error(`taskset could not pin this process to core 1 (${(e as Error).message}). Install util-linux (apt-get install util-linux), which provides taskset.`);
+}
 
 const log = (l: string) => console.log(`[api-capacity] ${l}`);
 const children: ChildProcess[] = [];
