@@ -57,6 +57,9 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
     // Long enough for any valid user id (128), so a longer one gets a 400 naming the field.
     routerOptions: { maxParamLength: 256 },
     return503OnClosing: true,
+    // A client has 30 s to send its whole request (headers and body), so slow senders cannot
+    // hold connections open; the handler's own time is not limited by this.
+    requestTimeout: 30_000,
     // Errors Fastify raises before routing still get the security headers and our error body.
     frameworkErrors: (err, _request, reply) => {
       const status: 400 | 414 = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
