@@ -52,7 +52,7 @@ export class RequestMetrics {
     r.count++;
     if (status >= 500) { this.serverErrors++; r.status_5xx++; } else if (status >= 400) { this.clientErrors++; r.status_4xx++; }
     this.recent[this.recentCount++ % this.recent.length] = ms;
-    // One bound child per (method, route, status): prom-client then skips hashing the labels.
+    // One bound child per (method, route, status), made once: no labels object per request.
     const seriesKey = `${key} ${status}`;
     let series = this.series.get(seriesKey);
     if (!series) { series = this.duration.labels(method, route, String(status)); this.series.set(seriesKey, series); }
