@@ -61,7 +61,6 @@ const source = await drill.step(external
   const api = await startApi(drill, url)     // the API migrates its schema at start
   say(`API up at ${api.url} (pid ${api.pid}); schema migrated`)
   if (cluster) {
-    drill.context('postgres', cluster.binaries.version)
     const seeded = await seedDataset(url, args.rows, say)
     say(`seeded ${seeded.content.toLocaleString('en')} content rows, ${seeded.users.toLocaleString('en')} users, ${seeded.audit.toLocaleString('en')} audit rows`)
     drill.context('contentRows', seeded.content)

@@ -51,7 +51,6 @@ const base = path.join(work, 'base')
 // ─── Steady state ───────────────────────────────────────────────────────────
 const source = await drill.step(`Steady state: a cluster with ${args['lesson-rows'].toLocaleString('en')} lesson rows and a write log`, async (say) => {
   const cluster = await createCluster(drill, 'source', { say, settings: { wal_level: 'replica', max_wal_senders: '4' } })
-  drill.context('postgres', cluster.binaries.version)
   const url = cluster.url('postgres')
   const c = new pg.Client({ connectionString: url })
   await c.connect()

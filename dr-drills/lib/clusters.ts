@@ -38,6 +38,8 @@ export async function createCluster(drill: Drill, label: string, opts: ClusterOp
   }
   if (fs.existsSync(cluster.dataDir)) await giveToServer(cluster, cluster.dataDir, 0o700);
   await cluster.start();
+  drill.context('postgres', cluster.binaries.version.split('-')[0]);
+  drill.context('clusterKind', 'embedded');
   return cluster;
 }
 
