@@ -64,7 +64,10 @@ const source = await drill.step(external
     const seeded = await seedDataset(url, args.rows, say)
     say(`seeded ${seeded.content.toLocaleString('en')} content rows, ${seeded.users.toLocaleString('en')} users, ${seeded.audit.toLocaleString('en')} audit rows`)
     drill.context('contentRows', seeded.content)
-  } else say('using the data already there (no seeding)')
+  } else {
+    drill.context('clusterKind', 'external')
+    say('using the data already there (no seeding)')
+  }
   const health = await waitHealthy(api.url, 30_000)
   if (!health.healthy) throw new Error(`the API on the source cluster is not healthy: HTTP ${health.status}`)
   return { cluster, url, api }
