@@ -28,3 +28,15 @@ describe('shipcheck CLI', () => {
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace for a known error
   });
 });
+
+describe('help', () => {
+  it('gives a command its own usage, and lets a drill answer --help for itself', async () => {
+    const own = await shipcheck('drill', '--help');
+    expect(own.code).toBe(0);
+    expect(own.stdout).toContain('Usage: shipcheck drill <name>|all');
+    const drill = await shipcheck('drill', 'pitr', '--help');
+    expect(drill.code).toBe(0);
+    expect(drill.stdout).toContain('Usage: shipcheck drill pitr');
+    expect(drill.stdout).toContain('--rpo-target');
+  });
+});

@@ -8,6 +8,8 @@ export interface Command {
   summary: string;
   usage: string;
   run(argv: string[]): Promise<number>;
+  /** The command forwards `--help` after its first argument (e.g. to a drill script). */
+  passesHelp?: boolean;
 }
 
 const commandsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
@@ -42,7 +44,11 @@ export async function runCli(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     const command = await loadCommand(name);
-    if (rest.includes('--help') || rest.includes('-h')) { console.log(`${command.summary}\n\nUsage: ${command.usage}`); return EXIT.ok; }
+    // `shipcheck drill pitr --help` belongs to the drill: only a command's first argument asks for its own usage.
+    if (rest[0] === '--help' || rest[0] === '-h' || (!command.passesHelp && (rest.includes('--help') || rest.includes('-h')))) {
+      console.log(`${command.summary}\n\nUsage: ${command.usage}`);
+      return EXIT.ok;
+    }
     return await command.run(rest);
   } catch (e) {
     if (isShipcheckError(e)) {

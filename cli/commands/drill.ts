@@ -58,10 +58,16 @@ function fmt(v: number | undefined): string {
 const command: Command = {
   summary: 'Run disaster-recovery drills and measure RTO/RPO against their targets',
   usage,
+  passesHelp: true,
   async run(argv) {
     const [name, ...rest] = argv;
     if (!name || name.startsWith('-')) throw fail('SHIPCHECK_ERR_BAD_FLAG', { command: 'drill', detail: `name a drill (${DRILLS.join(', ')}) or "all"` });
     if (name !== 'all' && !(DRILLS as readonly string[]).includes(name)) throw fail('SHIPCHECK_ERR_DRILL_UNKNOWN', { drill: name, known: DRILLS.join(', ') });
+    if (name !== 'all' && (rest.includes('--help') || rest.includes('-h'))) {
+      const tsx = fileURLToPath(import.meta.resolve('tsx'));
+      const child = spawn(process.execPath, ['--import', tsx, path.join(drillsDir, `${name}.mjs`), '--help'], { cwd: projectRoot, stdio: 'inherit' });
+      return new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? EXIT.harness)));
+    }
     let out: string | undefined;
     let report = true;
     const forwarded: string[] = [];
