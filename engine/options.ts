@@ -16,7 +16,11 @@ export interface CliOverrides {
   stages?: Array<{ duration: string; target: number }>;
 }
 
-export interface ResolvedScenario { config: BaseConfig; description: string; maxVus: number; maxDurationMs: number }
+export interface ResolvedScenario {
+  config: BaseConfig; description: string; maxVus: number; maxDurationMs: number;
+  /** VUs k6 initializes before the test starts (arrival rates: preAllocatedVUs; others: their most). */
+  initialVus: number;
+}
 
 const NAME_OK = /^[0-9A-Za-z_-]+$/;
 
@@ -58,7 +62,8 @@ export function resolveScenarios(options: Record<string, unknown>, script: strin
     const { config, errors } = ex.parse(s, base);
     for (const e of [...errs, ...errors]) problems.push(`${where}: ${e}`);
     if (errs.length === 0 && errors.length === 0) {
-      resolved.push({ config, description: ex.describe(config), maxVus: ex.maxVus(config), maxDurationMs: config.startTime + ex.maxDurationMs(config) });
+      const pre = (config as BaseConfig & { preAllocatedVUs?: number }).preAllocatedVUs;
+      resolved.push({ config, description: ex.describe(config), maxVus: ex.maxVus(config), maxDurationMs: config.startTime + ex.maxDurationMs(config), initialVus: pre ?? ex.maxVus(config) });
     }
   }
   if (problems.length > 0) {

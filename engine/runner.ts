@@ -178,6 +178,8 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   }
 
   const maxVus = scenarios.reduce((a, s) => a + s.maxVus, 0);
+  // k6 initializes these VUs before the first iteration, so vus_max starts there.
+  const initialVus = scenarios.reduce((a, s) => a + s.initialVus, 0);
   prepareAgent(maxVus);
   sizeForVus(maxVus);
 
@@ -203,7 +205,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   const emitGauges = () => {
     const now = Date.now();
     rt.emit(rt.builtin.vus, rt.activeVus, {}, now);
-    rt.emit(rt.builtin.vus_max, rt.allocatedVus, {}, now);
+    rt.emit(rt.builtin.vus_max, Math.max(rt.allocatedVus, initialVus), {}, now);
   };
 
   try {

@@ -30,6 +30,8 @@ export class ScenarioRun implements ScenarioInfo {
   endedAt = 0;
   /** Set when the scenario's time is up: loops finish their current iteration and start no more. */
   endLoops = false;
+  /** Iterations since the loops last yielded to the event loop (see iterateFairly). */
+  fairnessTurns = 0;
   private readonly interruptHooks = new Map<Vu, () => void>();
   /** setup()'s data as JSON: each VU gets its own copy, as in k6, so VUs cannot see each other's changes. */
   private readonly dataJson: string | undefined;

@@ -40,6 +40,8 @@ export class Vu {
   /** Set when the executor gave up on this VU's iteration; its late samples are dropped. */
   interrupted = false;
   abort = new AbortController();
+  /** The tags object of this VU's last request, reused while requests repeat (see k6/http). */
+  lastHttpTags: Tags | undefined;
   /** This VU's own copy of setup()'s data, and the JSON it was made from. */
   setupData: unknown;
   setupDataJson: string | undefined;

@@ -72,7 +72,7 @@ export async function executeInWorkers(ctx: ExecuteContext, o: RunOptions & { wo
   const emitGauges = () => {
     const now = Date.now();
     rt.emit(rt.builtin.vus, rt.activeVus, {}, now);
-    rt.emit(rt.builtin.vus_max, rt.allocatedVus, {}, now);
+    rt.emit(rt.builtin.vus_max, Math.max(rt.allocatedVus, ctx.scenarios.reduce((a, s) => a + s.initialVus, 0)), {}, now);
   };
   const gaugeTimer = setInterval(emitGauges, 1000);
   const registry = rt.registry as MetricsRegistry;

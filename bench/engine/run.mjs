@@ -33,13 +33,10 @@ function run(cmd, args, env = {}) {
     let out = ''; let err = '';
     let peakRss = 0;
     const poll = setInterval(() => {
+      // taskset execs the command, so child.pid is the engine process itself.
       try {
-        // The child of taskset is the process to measure; its own RSS covers the engine.
-        const pids = [child.pid, ...String(execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })).split('\n').filter(Boolean).map(Number)];
-        for (const pid of pids) {
-          const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-          if (m) peakRss = Math.max(peakRss, Number(m[1]) * 1024);
-        }
+        const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakRss = Math.max(peakRss, Number(m[1]) * 1024);
       } catch { /* process gone */ }
     }, 200);
     child.stdout.on('data', (d) => { out += d; });

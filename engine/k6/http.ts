@@ -381,20 +381,9 @@ async function once(
 
   // Samples: one tags object shared by every metric of this request (k6 does the same).
   const base = vu.sampleTags;
-  const tags: Tags = {};
-  for (const k in base) tags[k] = base[k]!;
-  tags.proto = 'HTTP/1.1';
-  tags.method = method;
-  tags.url = url;
-  tags.name = name ?? url;
-  tags.status = String(res.status);
-  if (res.error_code) { tags.error_code = String(res.error_code); tags.error = res.error; }
   let expected = true;
-  if (callback !== null) {
-    expected = res.status !== 0 && isExpected(callback, res.status);
-    tags.expected_response = expected ? 'true' : 'false';
-  }
-  if (extraTags) for (const k in extraTags) tags[k] = String(extraTags[k]);
+  if (callback !== null) expected = res.status !== 0 && isExpected(callback, res.status);
+  const tags = requestTags(vu, base, method, url, name ?? url, res, callback !== null, expected, extraTags);
 
   const now = Date.now();
   const b = rt.builtin;
@@ -415,6 +404,35 @@ async function once(
   if (received > 0) rt.emit(b.data_received, received, dataTags, now);
   return res;
 }
+
+/**
+ * The tags of one request's samples. A VU looping over the same request gets the very same
+ * (never mutated) object back, which saves building and copying it on every request.
+ */
+function requestTags(vu: Vu, base: Tags, method: string, url: string, name: string, res: Response, withExpected: boolean, expected: boolean, extra: Record<string, string> | undefined): Tags {
+  const c = vu.lastHttpTags as (Tags & { [cacheKey]?: unknown[] }) | undefined;
+  if (c !== undefined && extra === undefined && res.error_code === 0) {
+    const k = c[cacheKey]!;
+    if (k[0] === base && k[1] === method && k[2] === url && k[3] === name && k[4] === res.status && k[5] === withExpected && k[6] === expected) return c;
+  }
+  const tags: Tags = {};
+  for (const k in base) tags[k] = base[k]!;
+  tags.proto = 'HTTP/1.1';
+  tags.method = method;
+  tags.url = url;
+  tags.name = name;
+  tags.status = String(res.status);
+  if (res.error_code) { tags.error_code = String(res.error_code); tags.error = res.error; }
+  if (withExpected) tags.expected_response = expected ? 'true' : 'false';
+  if (extra) for (const k in extra) tags[k] = String(extra[k]);
+  else if (res.error_code === 0) {
+    // The key rides on a symbol, so it never shows up as a tag.
+    Object.defineProperty(tags, cacheKey, { value: [base, method, url, name, res.status, withExpected, expected], enumerable: false });
+    vu.lastHttpTags = tags;
+  }
+  return tags;
+}
+const cacheKey = Symbol('shipcheck.tagsKey');
 
 // ------------------------------------------------------------------ the sync API, refused
 
