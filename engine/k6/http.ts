@@ -289,43 +289,61 @@ export function sizeForVus(vus: number): void { agentVus = Math.max(1, vus); }
 
 const emptyParams: Params = {};
 
-export async function asyncRequest(method: string, url: string | { url: string; name?: string }, body?: Body, params?: Params | null): Promise<Response> {
+export function asyncRequest(method: string, url: string | { url: string; name?: string }, body?: Body, params?: Params | null): Promise<Response> {
   const rt = runtime();
-  if (rt.initContext) throw new Error('http.asyncRequest() cannot run in the init context (k6 allows requests only in setup, default/exec functions and teardown).');
+  if (rt.initContext) return Promise.reject(new Error('http.asyncRequest() cannot run in the init context (k6 allows requests only in setup, default/exec functions and teardown).'));
   const vu = currentVu();
   const p = params ?? emptyParams;
-  method = method.toUpperCase();
+  let verb = method.toUpperCase();
   let name: string | undefined;
   let urlStr: string;
   if (typeof url === 'string') urlStr = url;
   else { urlStr = String(url.url); name = url.name; }
 
-  const headers: Record<string, string> = { 'User-Agent': userAgent() };
-  if (p.headers) for (const k in p.headers) headers[k] = String(p.headers[k]);
-  if (p.cookies) {
-    let c = '';
-    for (const k in p.cookies) c += `${c ? '; ' : ''}${k}=${p.cookies[k]}`;
-    headers.Cookie = c;
+  // The common case (no headers, cookies or form body) shares one headers object: undici only reads it.
+  let headers: Record<string, string>;
+  if (p.headers === undefined && p.cookies === undefined && (body === null || body === undefined || typeof body === 'string')) headers = defaultHeaders();
+  else {
+    headers = { 'User-Agent': userAgent() };
+    if (p.headers) for (const k in p.headers) headers[k] = String(p.headers[k]);
+    if (p.cookies) {
+      let c = '';
+      for (const k in p.cookies) c += `${c ? '; ' : ''}${k}=${p.cookies[k]}`;
+      headers.Cookie = c;
+    }
   }
-  const payload = encodeBody(body, headers);
+  let payload: string | Uint8Array | undefined;
+  try { payload = encodeBody(body, headers); } catch (e) { return Promise.reject(e); }
   const payloadText = payload === undefined ? '' : typeof payload === 'string' ? payload : '';
   const responseType = p.responseType ?? 'text';
   const timeout = timeoutMs(p.timeout);
   let maxRedirects = p.redirects ?? (typeof rt.options.maxRedirects === 'number' ? rt.options.maxRedirects : 10);
   const callback = p.responseCallback !== undefined ? p.responseCallback : defaultCallback;
 
-  let res: Response;
-  for (;;) {
-    res = await once(rt, vu, method, urlStr, name, headers, payload, payloadText, responseType, timeout, callback, p.tags);
+  // Plain promise chaining rather than async functions: two promises fewer per request.
+  const go = (): Promise<Response> => send(urlStr, verb, headers, payload, responseType, timeout).then((h) => {
+    const res = finish(h, rt, vu, verb, urlStr, name, headers, payload, payloadText, responseType, callback, p.tags);
     const loc = res.status >= 300 && res.status < 400 && res.status !== 304 ? res.headers.Location : undefined;
     if (loc && maxRedirects-- > 0) {
       urlStr = new URL(loc, urlStr).href;
       name = undefined;
-      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) method = 'GET';
-      continue;
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && verb === 'POST')) verb = 'GET';
+      return go();
     }
     return res;
+  });
+  return go();
+}
+
+let sharedHeaders: Record<string, string> | undefined;
+let sharedHeadersUa = '';
+function defaultHeaders(): Record<string, string> {
+  const ua = userAgent();
+  if (sharedHeaders === undefined || sharedHeadersUa !== ua) {
+    sharedHeaders = Object.freeze({ 'User-Agent': ua }) as Record<string, string>;
+    sharedHeadersUa = ua;
   }
+  return sharedHeaders;
 }
 
 function userAgent(): string {
@@ -333,19 +351,23 @@ function userAgent(): string {
   return typeof ua === 'string' ? ua : 'k6/2.2.0 (https://k6.io/) shipcheck-node-engine';
 }
 
-async function once(
-  rt: ReturnType<typeof runtime>, vu: Vu, method: string, url: string, name: string | undefined, headers: Record<string, string>,
-  payload: string | Uint8Array | undefined, payloadText: string, responseType: string, timeout: number,
-  callback: ExpectedStatuses | null, extraTags: Record<string, string> | undefined,
-): Promise<Response> {
+function send(url: string, method: string, headers: Record<string, string>, payload: string | Uint8Array | undefined, responseType: string, timeout: number): Promise<RequestHandler> {
   const u = parseUrl(url);
-  let h: RequestHandler;
   if (!u.ok) {
-    h = new RequestHandler(true);
+    const h = new RequestHandler(true);
     h.failure = Object.assign(new Error(`invalid URL ${JSON.stringify(url)}`), { code: 'INVALID_URL' });
-  } else {
-    h = await dispatch({ origin: u.origin, path: u.path, method, headers, body: payload }, responseType === 'none', timeout, agentVus);
+    return Promise.resolve(h);
   }
+  return dispatch({ origin: u.origin, path: u.path, method, headers, body: payload }, responseType === 'none', timeout, agentVus);
+}
+
+/** Turns a finished request into k6's Response and emits its samples. */
+function finish(
+  h: RequestHandler, rt: ReturnType<typeof runtime>, vu: Vu, method: string, url: string, name: string | undefined, headers: Record<string, string>,
+  payload: string | Uint8Array | undefined, payloadText: string, responseType: string,
+  callback: ExpectedStatuses | null, extraTags: Record<string, string> | undefined,
+): Response {
+  const u = parseUrl(url);
   const end = performance.now();
   const connecting = h.connectedAt ? claimConnect(h.start) : 0;
   const connectedAt = h.connectedAt || end;
