@@ -91,6 +91,18 @@ export default async function () { await http.asyncRequest('GET', __ENV.BASE + '
     expect(r.summary!.metrics['http_req_duration{name:home}']!.thresholds).toEqual({ 'max<60000': false });
   });
 
+  it('takes k6 run\'s flags: --stage, --tag, --no-thresholds', async () => {
+    const r = await runScript(dir, `
+import http from 'k6/http';
+export const options = { vus: 1, iterations: 1, thresholds: { http_req_duration: ['max<0'] } };
+export default async function () { await http.asyncRequest('GET', __ENV.BASE + '/x?delay=10'); }`, [...env(), '--stage', '1s:2', '--tag', 'run=nightly', '--no-thresholds', '--out', `json=${path.join(dir, 'flags.ndjson')}`]);
+    expect(r.code).toBe(0);
+    expect(metric(r.summary, 'vus_max', 'value')).toBe(2);
+    expect(r.summary!.metrics.http_req_duration!.thresholds).toBeUndefined();
+    const first = fs.readFileSync(path.join(dir, 'flags.ndjson'), 'utf8').split('\n').find((l) => l.includes('"metric":"http_reqs","type":"Point"'))!;
+    expect(JSON.parse(first).data.tags.run).toBe('nightly');
+  });
+
   it('abortOnFail stops the test early with exit 99', async () => {
     const started = Date.now();
     const r = await runScript(dir, `
