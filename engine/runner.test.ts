@@ -103,6 +103,16 @@ export default async function () { await http.asyncRequest('GET', __ENV.BASE + '
     expect(JSON.parse(first).data.tags.run).toBe('nightly');
   });
 
+  it('judges a metric that never got a sample at the end, as k6 does: a run where nothing happened fails count>0', async () => {
+    const r = await runScript(dir, `
+import { Counter } from 'k6/metrics';
+const orders = new Counter('orders_placed');
+export const options = { vus: 1, iterations: 1, thresholds: { orders_placed: ['count>0'] } };
+export default async function () { if (__ENV.NEVER) orders.add(1); }`, env());
+    expect(r.code).toBe(99);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/orders_placed/);
+  });
+
   it('abortOnFail stops the test early with exit 99', async () => {
     const started = Date.now();
     const r = await runScript(dir, `

@@ -278,7 +278,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   // ---- the end: thresholds, summary, outputs
   const endedAt = new Date();
   const testRunDurationMs = performance.now() - started;
-  const evaluation = registry.evaluate(Date.now() - rt.testStartedAt);
+  const evaluation = registry.evaluate(Date.now() - rt.testStartedAt, { final: true });
   const failedThresholds = evaluation.outcomes.filter((t) => !t.ok);
   const summary = buildHandleSummaryData({
     registry, groups: rt.groups, testRunDurationMs,
