@@ -17,7 +17,7 @@ import type { Options } from 'k6/options';
 import { oneRequest } from './lib/journeys.ts';
 import { byProfile } from './lib/profile.ts';
 import { ensureContent, requireTargetUp } from './lib/setup.ts';
-import { abortingOnFail, API_DURATION, apiLatency, failedRequests, HEALTH_DURATION, healthLatency } from './lib/slo.ts';
+import { abortingOnFail, API_DURATION, apiLatency, failedRequests, HEALTH_DURATION, healthLatency, SUMMARY_TREND_STATS } from './lib/slo.ts';
 import { arrivalKey } from './lib/target.ts';
 
 function topRate(fallback: number): number {
@@ -36,6 +36,7 @@ const SHAPE = byProfile({
 });
 
 export const options: Options = {
+  summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: {
     climb: {
       executor: 'ramping-arrival-rate',

@@ -15,13 +15,14 @@ import { educatorBrowses, generateContent } from './lib/journeys.ts';
 import { think } from './lib/pause.ts';
 import { byProfile } from './lib/profile.ts';
 import { requireTargetUp } from './lib/setup.ts';
-import { API_DURATION, apiLatency, failedRequests, GENERATION_DURATION, generationLatency, passingChecks, SLO } from './lib/slo.ts';
+import { API_DURATION, apiLatency, failedRequests, GENERATION_DURATION, generationLatency, passingChecks, SLO, SUMMARY_TREND_STATS } from './lib/slo.ts';
 import { userKey } from './lib/target.ts';
 
 const GENERATORS = byProfile({ test: 3, ci: 100, full: 100, soak: 100 });
 const DURATION = byProfile({ test: '4s', ci: '90s', full: '10m', soak: '1h' });
 
 export const options: Options = {
+  summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: {
     generators: { executor: 'constant-vus', vus: GENERATORS, duration: DURATION, exec: 'generator', gracefulStop: '30s' },
     browsers: { executor: 'constant-vus', vus: Math.max(1, Math.round(GENERATORS / 10)), duration: DURATION, exec: 'browser', gracefulStop: '10s' },

@@ -15,9 +15,10 @@
 import type { Options } from 'k6/options';
 import { ensureContent, requireTargetUp } from './lib/setup.ts';
 import { userIteration, usersReached, usersScenario } from './lib/sizing.ts';
-import { API_DURATION, apiLatency, failedRequests, GENERATION_DURATION, generationLatency, HEALTH_DURATION, healthLatency, passingChecks } from './lib/slo.ts';
+import { API_DURATION, apiLatency, failedRequests, GENERATION_DURATION, generationLatency, HEALTH_DURATION, healthLatency, passingChecks, SUMMARY_TREND_STATS } from './lib/slo.ts';
 
 export const options: Options = {
+  summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: {
     users: usersScenario(),
   },

@@ -24,7 +24,7 @@ import { pause } from './lib/pause.ts';
 import { byProfile } from './lib/profile.ts';
 import { ROUTES } from './lib/routes.ts';
 import { requireTargetUp } from './lib/setup.ts';
-import { API_DURATION, apiLatency, failedRequests, passingChecks } from './lib/slo.ts';
+import { API_DURATION, apiLatency, failedRequests, passingChecks, SUMMARY_TREND_STATS } from './lib/slo.ts';
 import { API_KEY, API_KEYS } from './lib/target.ts';
 
 const SENDERS = byProfile({ test: 4, ci: 10, full: 10, soak: 10 });
@@ -45,6 +45,7 @@ const rateLimited = new Counter('rate_limited_responses');
 const retryAfterGiven = new Rate('retry_after_present');
 
 export const options: Options = {
+  summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: {
     senders: { executor: 'per-vu-iterations', vus: SENDERS, iterations: 1, maxDuration: '2m' },
   },

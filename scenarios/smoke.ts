@@ -11,10 +11,11 @@ import type { Options } from 'k6/options';
 import { call, jsonOf } from './lib/api.ts';
 import { ROUTES } from './lib/routes.ts';
 import { requireTargetUp } from './lib/setup.ts';
-import { API_DURATION, apiLatency, failedRequests, GENERATION_DURATION, generationLatency, HEALTH_DURATION, healthLatency } from './lib/slo.ts';
+import { API_DURATION, apiLatency, failedRequests, GENERATION_DURATION, generationLatency, HEALTH_DURATION, healthLatency, SUMMARY_TREND_STATS } from './lib/slo.ts';
 import { API_KEY } from './lib/target.ts';
 
 export const options: Options = {
+  summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: {
     smoke: { executor: 'per-vu-iterations', vus: 1, iterations: 1, maxDuration: '2m' },
   },

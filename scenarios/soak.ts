@@ -16,7 +16,7 @@ import { mixedJourney } from './lib/journeys.ts';
 import { currentPhase, stagesOf, type PhasedStage } from './lib/phases.ts';
 import { byProfile } from './lib/profile.ts';
 import { ensureContent, requireTargetUp } from './lib/setup.ts';
-import { API_DURATION, apiLatency, durationOf, failedRequests, HEALTH_DURATION, healthLatency, passingChecks } from './lib/slo.ts';
+import { API_DURATION, apiLatency, durationOf, failedRequests, HEALTH_DURATION, healthLatency, passingChecks, SUMMARY_TREND_STATS } from './lib/slo.ts';
 import { userKey } from './lib/target.ts';
 
 const USERS = byProfile({ test: 3, ci: 50, full: 100, soak: 100 });
@@ -40,6 +40,7 @@ const PHASES = byProfile({
 });
 
 export const options: Options = {
+  summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: {
     soak: {
       executor: 'ramping-vus',

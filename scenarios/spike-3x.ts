@@ -15,7 +15,7 @@ import type { Options, Scenario } from 'k6/options';
 import { oneRequest } from './lib/journeys.ts';
 import { byProfile, DROP_BUDGET } from './lib/profile.ts';
 import { ensureContent, requireTargetUp } from './lib/setup.ts';
-import { apiLatency, durationOf, failedRequests, HEALTH_DURATION, healthLatency, passingChecks, SLO } from './lib/slo.ts';
+import { apiLatency, durationOf, failedRequests, HEALTH_DURATION, healthLatency, passingChecks, SLO, SUMMARY_TREND_STATS } from './lib/slo.ts';
 import { arrivalKey } from './lib/target.ts';
 
 const RATE = byProfile({ test: 5, ci: 50, full: 50, soak: 50 });
@@ -39,6 +39,7 @@ function phase(name: string, index: number, rate: number): Scenario {
 }
 
 export const options: Options = {
+  summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: {
     baseline: phase('baseline', 0, RATE),
     spike: phase('spike', 1, RATE * SLO.spikeFactor),

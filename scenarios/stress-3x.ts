@@ -14,7 +14,7 @@ import { mixedJourney } from './lib/journeys.ts';
 import { currentPhase, stagesOf, type PhasedStage } from './lib/phases.ts';
 import { byProfile } from './lib/profile.ts';
 import { ensureContent, requireTargetUp } from './lib/setup.ts';
-import { apiLatency, durationOf, failedRequests, HEALTH_DURATION, healthLatency, passingChecks, SLO } from './lib/slo.ts';
+import { apiLatency, durationOf, failedRequests, HEALTH_DURATION, healthLatency, passingChecks, SLO, SUMMARY_TREND_STATS } from './lib/slo.ts';
 import { userKey } from './lib/target.ts';
 
 const BASE = byProfile({ test: 2, ci: 100, full: SLO.concurrentUsers, soak: SLO.concurrentUsers });
@@ -44,6 +44,7 @@ const PHASES: PhasedStage[] = byProfile({
 });
 
 export const options: Options = {
+  summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: {
     stress: {
       executor: 'ramping-vus',

@@ -13,9 +13,10 @@
 import type { Options } from 'k6/options';
 import { ensureContent, requireTargetUp } from './lib/setup.ts';
 import { arrivalIteration, arrivalsScenario, throughputDelivered } from './lib/sizing.ts';
-import { API_DURATION, apiLatency, failedRequests, HEALTH_DURATION, healthLatency, passingChecks } from './lib/slo.ts';
+import { API_DURATION, apiLatency, failedRequests, HEALTH_DURATION, healthLatency, passingChecks, SUMMARY_TREND_STATS } from './lib/slo.ts';
 
 export const options: Options = {
+  summaryTrendStats: SUMMARY_TREND_STATS,
   scenarios: {
     arrivals: arrivalsScenario(),
   },

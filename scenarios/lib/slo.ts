@@ -97,3 +97,9 @@ export function standardThresholds(): Record<string, Threshold[]> {
     checks: passingChecks(),
   };
 }
+
+/**
+ * The trend statistics every scenario reports: k6's defaults plus p(99), because the SLOs
+ * gate on p99 and a summary without it cannot show the observed value beside the limit.
+ */
+export const SUMMARY_TREND_STATS: string[] = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
