@@ -12,21 +12,35 @@ let agentConnections = 0;
 
 /** Connect durations (ms) not yet claimed, with when they finished (performance.now()). */
 const connectQueue: Array<{ doneAt: number; ms: number }> = [];
-const connectStarts = new WeakMap<object, number>();
+/**
+ * Connect starts per origin, oldest first. undici publishes a fresh connectParams object in
+ * each diagnostics event, so a start is matched to its finish by origin and order instead.
+ */
+const connectStarts = new Map<string, number[]>();
 let channelsOn = false;
+
+type ConnectMessage = { connectParams: { protocol?: string; hostname?: string; host?: string; port?: string | number } };
+const originOf = (m: unknown): string => {
+  const p = (m as ConnectMessage).connectParams;
+  return `${p.protocol}//${p.hostname ?? p.host}:${p.port}`;
+};
 
 function watchConnects(): void {
   if (channelsOn) return;
   channelsOn = true;
   diagnostics.subscribe('undici:client:beforeConnect', (m) => {
-    connectStarts.set((m as { connectParams: object }).connectParams, performance.now());
+    const key = originOf(m);
+    const starts = connectStarts.get(key);
+    if (starts) starts.push(performance.now()); else connectStarts.set(key, [performance.now()]);
   });
-  diagnostics.subscribe('undici:client:connected', (m) => {
-    const started = connectStarts.get((m as { connectParams: object }).connectParams);
-    if (started === undefined) return;
+  const settle = (m: unknown, connected: boolean) => {
+    const started = connectStarts.get(originOf(m))?.shift();
+    if (started === undefined || !connected) return;
     const now = performance.now();
     if (connectQueue.length < 10_000) connectQueue.push({ doneAt: now, ms: now - started });
-  });
+  };
+  diagnostics.subscribe('undici:client:connected', (m) => settle(m, true));
+  diagnostics.subscribe('undici:client:connectError', (m) => settle(m, false));
 }
 
 /** The connect time of the connection this request got, when it was opened for it (else 0). */

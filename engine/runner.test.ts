@@ -103,6 +103,21 @@ export default async function () { await http.asyncRequest('GET', __ENV.BASE + '
     expect(JSON.parse(first).data.tags.run).toBe('nightly');
   });
 
+  it('times each new TCP connection in http_req_connecting, and only requests that opened one', async () => {
+    const before = server.connections();
+    const out = path.join(dir, 'connecting.ndjson');
+    const r = await runScript(dir, `
+import http from 'k6/http';
+export const options = { scenarios: { s: { executor: 'per-vu-iterations', vus: 4, iterations: 10 } } };
+export default async function () { await http.asyncRequest('GET', __ENV.BASE + '/x'); }`, [...env(), '--out', `json=${out}`]);
+    expect(r.code).toBe(0);
+    const opened = server.connections() - before;
+    const connectSamples = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l.includes('"metric":"http_req_connecting"') && l.includes('"type":"Point"')).map((l) => JSON.parse(l).data.value as number);
+    expect(connectSamples).toHaveLength(40);
+    expect(opened).toBeGreaterThan(0);
+    expect(connectSamples.filter((v) => v > 0)).toHaveLength(opened);
+  });
+
   it('judges a metric that never got a sample at the end, as k6 does: a run where nothing happened fails count>0', async () => {
     const r = await runScript(dir, `
 import { Counter } from 'k6/metrics';

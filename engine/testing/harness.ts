@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export interface Recorded { path: string; query: Record<string, string>; body: string; at: number }
 
-export interface TestServer { url: string; records: Recorded[]; close(): Promise<void> }
+export interface TestServer { url: string; records: Recorded[]; /** TCP connections accepted so far. */ connections(): number; close(): Promise<void> }
 
 /** GET/POST anything; `?delay=ms` answers late, `?status=N` answers with that status; /record/* is remembered. */
 export async function startServer(): Promise<TestServer> {
@@ -34,10 +34,13 @@ export async function startServer(): Promise<TestServer> {
       else reply();
     });
   });
+  let accepted = 0;
+  server.on('connection', () => { accepted++; });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    connections: () => accepted,
     records,
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
