@@ -6,7 +6,7 @@
  * rounds, p50/p95/p99 over all rounds, and the median per-round app/trivial ratio against the goals
  * (content ≥ 0.5, health ≥ 0.7).
  *
- *   node --import tsx bench/api-capacity/run.ts [--rounds 3] [--duration 10] [--connections 50]
+ *   node --import tsx bench/api-capacity/run.ts [--rounds 3] [--duration 10] [--connections 50] [--uncached]
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,7 +17,7 @@ import hdr from 'hdr-histogram-js';
 import { projectRoot } from '../../harness/project-root.ts';
 import { provisionPostgres } from '../../harness/postgres/provision.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, uncached: { type: 'boolean', default: false } } });
 const rounds = Number(values.rounds);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
@@ -68,11 +68,13 @@ try {
     ...process.env, DATABASE_URL: db.url, API_KEY: apiKey, API_KEYS: '', LOG_LEVEL: 'warn',
     // The limiter still runs on every read, but with a bucket so large it never rejects.
     RATE_LIMIT_READS_PER_MIN: '1000000000', RATE_LIMIT_READS_BURST: '1000000000',
+    // --uncached: every content read goes to PostgreSQL (the cache off), the worst case.
+    ...(values.uncached ? { CONTENT_CACHE_TTL_MS: '0' } : {}),
   });
   const contentPath = '/api/v1/content/42';
   const content = await (await fetch(`${app.url}${contentPath}`, { headers: { authorization: `Bearer ${apiKey}` } })).json();
   const trivial = await startPinned([path.join(here, 'trivial-server.mjs')], { ...process.env, TRIVIAL_CONTENT_JSON: JSON.stringify(content) });
-  log(`app ${app.url} and trivial ${trivial.url} on core 0; load and PostgreSQL on core 1; ${rounds} rounds × ${duration} s × ${connections} connections`);
+  log(`app ${app.url} and trivial ${trivial.url} on core 0; load and PostgreSQL on core 1; ${rounds} rounds × ${duration} s × ${connections} connections; content cache ${values.uncached ? 'off' : 'on'}`);
 
   const cases = [
     { target: 'app', endpoint: 'health', url: `${app.url}/health`, key: undefined },
@@ -127,7 +129,7 @@ try {
   const outDir = path.join(projectRoot, 'out', 'bench');
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `api-capacity-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ rounds, duration, connections, table, ratios, goals, loadavg, node: process.version }, null, 2));
+  fs.writeFileSync(file, JSON.stringify({ rounds, duration, connections, uncached: values.uncached, table, ratios, goals, loadavg, node: process.version }, null, 2));
   log(`results written to ${path.relative(projectRoot, file)}`);
   process.exitCode = ok ? 0 : 1;
 } finally {
