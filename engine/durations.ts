@@ -1,4 +1,8 @@
-/** k6 durations: "1h30m", "500ms", "1.5s", "2d"; a bare number means milliseconds (as in k6's JSON options). */
+/**
+ * k6 durations: "1h30m", "500ms", "1.5s", "2d". A bare number, or a string with no unit, is
+ * milliseconds, as k6's ParseExtendedDuration reads it. One parser for options, executors and
+ * thresholds (delayAbortEval), so they cannot drift apart.
+ */
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export function parseDuration(input: unknown): number | undefined {
@@ -6,7 +10,7 @@ export function parseDuration(input: unknown): number | undefined {
   if (typeof input !== 'string') return undefined;
   const s = input.trim();
   if (s === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000; // k6 reads a unitless duration string as seconds
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
   const part = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/y;
   let total = 0;
   let pos = 0;
@@ -17,7 +21,7 @@ export function parseDuration(input: unknown): number | undefined {
     total += Number(m[1]) * UNIT_MS[m[2]!]!;
     pos = part.lastIndex;
   }
-  return total;
+  return pos > 0 ? total : undefined;
 }
 
 /** Go-style rendering as k6 prints durations: 30s, 1m30s, 10m0s, 500ms. */

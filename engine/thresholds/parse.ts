@@ -8,6 +8,7 @@
 import type { K6MetricType } from '../../harness/result-types.ts';
 import type { ThresholdSpec, Tags } from '../metrics/types.ts';
 import { fail } from '../../harness/errors.ts';
+import { parseDuration } from '../durations.ts';
 
 export type Operator = '>' | '>=' | '<=' | '<' | '==' | '===' | '!=';
 export type Aggregation = 'count' | 'rate' | 'value' | 'avg' | 'min' | 'max' | 'med' | 'p';
@@ -131,25 +132,8 @@ function unquote(s: string): string {
   return s.trim().replace(/^["']+|["']+$/g, '');
 }
 
-/** k6 duration for delayAbortEval: a number (or a unitless string) is milliseconds; else "1m30s", "500ms", "2h", "1d12h". */
-export function parseDurationMs(input: unknown): number | undefined {
-  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? input : undefined;
-  if (typeof input !== 'string') return undefined;
-  const s = input.trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-  const part = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/y;
-  let total = 0;
-  let pos = 0;
-  while (pos < s.length) {
-    part.lastIndex = pos;
-    const m = part.exec(s);
-    if (!m) return undefined;
-    total += Number(m[1]) * units[m[2]];
-    pos = part.lastIndex;
-  }
-  return pos > 0 ? total : undefined;
-}
+/** delayAbortEval uses k6's duration grammar (a unitless value is milliseconds). */
+export const parseDurationMs = parseDuration;
 
 /**
  * options.thresholds → parsed thresholds. Throws SHIPCHECK_ERR_THRESHOLDS_INVALID (exit 104)
