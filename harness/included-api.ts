@@ -77,7 +77,9 @@ export async function startIncludedApi(opts: IncludedApiOptions = {}): Promise<I
       const shown = redactText(line, apiKeys.slice(0, 1));
       tail.push(shown);
       if (tail.length > 20) tail.shift();
-      log(shown);
+      // The ready handshake is for us, not the user; echoing "listening on" would also make a
+      // job that runs the API look like a server to tools that watch for that line.
+      if (!(fromStdout && (line.startsWith('{') || line.startsWith('listening on ')))) log(shown);
       if (fromStdout && line.startsWith('{')) {
         try {
           const msg = JSON.parse(line) as { url?: string; pid?: number };

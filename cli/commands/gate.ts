@@ -83,6 +83,7 @@ const gate: Command = {
         console.log('gate: starting the included API on an embedded PostgreSQL (no --target given)');
         api = await startIncludedApi({ seed: cfg.seed, log: (l) => console.log(`gate: ${l}`) });
         target = api.url;
+        console.log(`gate: included API at ${api.url} (pid ${api.pid})`);
         process.env.API_KEY = api.apiKey;
         process.env.API_KEYS = api.apiKeys.join(',');
       }
