@@ -224,7 +224,17 @@ function timeoutMs(t: string | number | undefined): number {
   return n;
 }
 
-/** One request's life in undici's handler callbacks, turned into k6's timings. */
+const noRawHeaders: string[] = [];
+/** An empty body: decodes to "" (never mutated; Response drops its reference once decoded). */
+const noChunks: Buffer[] = [];
+
+/**
+ * One asyncRequest call: what the script asked for, and the request's life in undici's
+ * handler callbacks, turned into k6's timings. When undici is done, the handler builds the
+ * Response, emits the samples and settles the caller's promise itself: no `.then` and no
+ * closure per request (each is a promise for AsyncLocalStorage's hooks to track, and
+ * garbage), so a request costs one promise.
+ */
 class RequestHandler {
   start = performance.now();
   connectedAt = 0;
@@ -232,17 +242,20 @@ class RequestHandler {
   headersAt = 0;
   status = 0;
   statusText = '';
-  rawHeaders: Buffer[] | string[] = [];
-  chunks: Buffer[] = [];
+  rawHeaders: Buffer[] | string[] = noRawHeaders;
+  chunks: Buffer[] | undefined;
   bodyBytes = 0;
-  headerBytes = 0;
   abortFn: ((e?: Error) => void) | undefined;
-  resolve!: (h: RequestHandler) => void;
   failure: unknown;
   done = false;
-  discardBody: boolean;
+  resolve!: (r: Response | Promise<Response>) => void;
+  reject!: (e: unknown) => void;
 
-  constructor(discardBody: boolean) { this.discardBody = discardBody; }
+  constructor(
+    readonly call: HttpCall,
+    /** responseType "none": the body is counted, not kept. */
+    readonly discardBody: boolean,
+  ) {}
 
   onConnect(abort: (e?: Error) => void): void { this.abortFn = abort; this.connectedAt = performance.now(); }
   onRequestSent(): void { this.sentAt = performance.now(); }
@@ -255,7 +268,7 @@ class RequestHandler {
   }
   onData(chunk: Buffer): boolean {
     this.bodyBytes += chunk.length;
-    if (!this.discardBody) this.chunks.push(chunk);
+    if (!this.discardBody) (this.chunks ??= []).push(chunk);
     return true;
   }
   onComplete(): void { this.finish(); }
@@ -263,22 +276,60 @@ class RequestHandler {
   finish(): void {
     if (this.done) return;
     this.done = true;
-    this.resolve(this);
+    // Runs inside undici's callback, so nothing may escape: an exception would hit its parser.
+    try {
+      const c = this.call;
+      const res = finish(this, c);
+      const loc = res.status >= 300 && res.status < 400 && res.status !== 304 ? res.headers.Location : undefined;
+      if (loc && c.redirectsLeft-- > 0) {
+        c.url = new URL(loc, c.url).href;
+        c.name = undefined;
+        if (res.status === 303 || ((res.status === 301 || res.status === 302) && c.method === 'POST')) c.method = 'GET';
+        send(c, this.resolve, this.reject);
+      } else this.resolve(res);
+    } catch (e) {
+      this.reject(e);
+    }
   }
 }
 
-function dispatch(opts: Dispatcher.DispatchOptions, discardBody: boolean, timeout: number, vus: number): Promise<RequestHandler> {
-  const h = new RequestHandler(discardBody);
-  const p = new Promise<RequestHandler>((r) => { h.resolve = r; });
+/** One asyncRequest call's inputs (the URL, name and method change when it follows a redirect). */
+interface HttpCall {
+  rt: ReturnType<typeof runtime>;
+  vu: Vu;
+  method: string;
+  url: string;
+  name: string | undefined;
+  headers: Record<string, string>;
+  payload: string | Uint8Array | undefined;
+  payloadText: string;
+  responseType: string;
+  timeout: number;
+  redirectsLeft: number;
+  callback: ExpectedStatuses | null;
+  tags: Record<string, string> | undefined;
+}
+
+/** Dispatches `c` to undici; the handler settles `resolve`/`reject` when it is done. */
+function send(c: HttpCall, resolve: RequestHandler['resolve'], reject: RequestHandler['reject']): void {
+  const u = parseUrl(c.url);
+  const h = new RequestHandler(c, c.responseType === 'none');
+  h.resolve = resolve;
+  h.reject = reject;
+  if (!u.ok) {
+    h.onError(Object.assign(new Error(`invalid URL ${JSON.stringify(c.url)}`), { code: 'INVALID_URL' }));
+    return;
+  }
   // undici's own (coarse, shared) timers enforce k6's timeout: no timer per request here.
-  opts.headersTimeout = timeout;
-  opts.bodyTimeout = timeout;
+  const opts: Dispatcher.DispatchOptions = {
+    origin: u.origin, path: u.path, method: c.method, headers: c.headers, body: c.payload,
+    headersTimeout: c.timeout, bodyTimeout: c.timeout,
+  };
   try {
-    sharedAgent(vus).dispatch(opts, h as unknown as Dispatcher.DispatchHandler);
+    sharedAgent(agentVus).dispatch(opts, h as unknown as Dispatcher.DispatchHandler);
   } catch (e) {
     h.onError(e as Error);
   }
-  return p;
 }
 
 let agentVus = 1;
@@ -294,7 +345,7 @@ export function asyncRequest(method: string, url: string | { url: string; name?:
   if (rt.initContext) return Promise.reject(new Error('http.asyncRequest() cannot run in the init context (k6 allows requests only in setup, default/exec functions and teardown).'));
   const vu = currentVu();
   const p = params ?? emptyParams;
-  let verb = method.toUpperCase();
+  const verb = method.toUpperCase();
   let name: string | undefined;
   let urlStr: string;
   if (typeof url === 'string') urlStr = url;
@@ -317,22 +368,23 @@ export function asyncRequest(method: string, url: string | { url: string; name?:
   const payloadText = payload === undefined ? '' : typeof payload === 'string' ? payload : '';
   const responseType = p.responseType ?? 'text';
   const timeout = timeoutMs(p.timeout);
-  let maxRedirects = p.redirects ?? (typeof rt.options.maxRedirects === 'number' ? rt.options.maxRedirects : 10);
-  const callback = p.responseCallback !== undefined ? p.responseCallback : defaultCallback;
 
-  // Plain promise chaining rather than async functions: two promises fewer per request.
-  const go = (): Promise<Response> => send(urlStr, verb, headers, payload, responseType, timeout).then((h) => {
-    const res = finish(h, rt, vu, verb, urlStr, name, headers, payload, payloadText, responseType, callback, p.tags);
-    const loc = res.status >= 300 && res.status < 400 && res.status !== 304 ? res.headers.Location : undefined;
-    if (loc && maxRedirects-- > 0) {
-      urlStr = new URL(loc, urlStr).href;
-      name = undefined;
-      if (res.status === 303 || ((res.status === 301 || res.status === 302) && verb === 'POST')) verb = 'GET';
-      return go();
-    }
-    return res;
-  });
-  return go();
+  const call: HttpCall = {
+    rt, vu, method: verb, url: urlStr, name, headers, payload, payloadText, responseType, timeout,
+    redirectsLeft: p.redirects ?? (typeof rt.options.maxRedirects === 'number' ? rt.options.maxRedirects : 10),
+    callback: p.responseCallback !== undefined ? p.responseCallback : defaultCallback, tags: p.tags,
+  };
+  const done = new Promise<Response>(captureSettlers);
+  send(call, capturedResolve!, capturedReject!);
+  return done;
+}
+
+// new Promise(captureSettlers) hands its resolve/reject out without a closure per request.
+let capturedResolve: RequestHandler['resolve'] | undefined;
+let capturedReject: RequestHandler['reject'] | undefined;
+function captureSettlers(resolve: RequestHandler['resolve'], reject: RequestHandler['reject']): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
 }
 
 let sharedHeaders: Record<string, string> | undefined;
@@ -351,22 +403,9 @@ function userAgent(): string {
   return typeof ua === 'string' ? ua : 'k6/2.2.0 (https://k6.io/) shipcheck-node-engine';
 }
 
-function send(url: string, method: string, headers: Record<string, string>, payload: string | Uint8Array | undefined, responseType: string, timeout: number): Promise<RequestHandler> {
-  const u = parseUrl(url);
-  if (!u.ok) {
-    const h = new RequestHandler(true);
-    h.failure = Object.assign(new Error(`invalid URL ${JSON.stringify(url)}`), { code: 'INVALID_URL' });
-    return Promise.resolve(h);
-  }
-  return dispatch({ origin: u.origin, path: u.path, method, headers, body: payload }, responseType === 'none', timeout, agentVus);
-}
-
 /** Turns a finished request into k6's Response and emits its samples. */
-function finish(
-  h: RequestHandler, rt: ReturnType<typeof runtime>, vu: Vu, method: string, url: string, name: string | undefined, headers: Record<string, string>,
-  payload: string | Uint8Array | undefined, payloadText: string, responseType: string,
-  callback: ExpectedStatuses | null, extraTags: Record<string, string> | undefined,
-): Response {
+function finish(h: RequestHandler, c: HttpCall): Response {
+  const { rt, vu, method, url, name, headers, payload, payloadText, responseType, callback, tags: extraTags } = c;
   const u = parseUrl(url);
   const end = performance.now();
   const connecting = h.connectedAt ? claimConnect(h.start) : 0;
@@ -392,7 +431,7 @@ function finish(
     const raw = h.rawHeaders;
     for (let i = 0; i < raw.length; i++) received += raw[i]!.length + 2;
     received += 17 + h.statusText.length + h.bodyBytes;
-    res.setRaw(raw, responseType === 'none' ? undefined : h.chunks, responseType);
+    res.setRaw(raw, responseType === 'none' ? undefined : (h.chunks ?? noChunks), responseType);
     if (h.failure !== undefined) {
       const { error, code } = k6Error(h.failure);
       res.error = error;
