@@ -116,6 +116,14 @@ function toUnits(magnitude: number): number {
   return u > MAX_RECORDABLE ? MAX_RECORDABLE : u;
 }
 
+/**
+ * Values below this many units are counted in a plain array first. The histogram stores them
+ * exactly anyway (3 significant digits = 2048 sub-buckets of one unit each), so moving the
+ * counts over later gives the very same histogram; it spares HDR's index math (log2, pow)
+ * on the hot path, where most http_req_* values (µs) are small and often 0.
+ */
+const EXACT_UNITS = 2048;
+
 export class TrendSink implements Sink {
   readonly type = 'trend' as const;
   count = 0;
@@ -125,6 +133,9 @@ export class TrendSink implements Sink {
   /** Values ≥ 0; negatives (allowed in custom trends) go to `neg` as their magnitude. */
   private pos: JsHistogram | null = null;
   private neg: JsHistogram | null = null;
+  /** Counts of small non-negative values by unit, not yet in `pos` (see EXACT_UNITS). */
+  private small: Uint32Array | null = null;
+  private smallCount = 0;
 
   add(value: number): void {
     if (value !== value) return; // NaN carries no information for a trend
@@ -132,8 +143,25 @@ export class TrendSink implements Sink {
     this.sum += value;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
-    if (value >= 0) (this.pos ??= newHistogram()).recordValue(toUnits(value));
-    else (this.neg ??= newHistogram()).recordValue(toUnits(-value));
+    if (value >= 0) {
+      const u = toUnits(value);
+      if (u < EXACT_UNITS) {
+        (this.small ??= new Uint32Array(EXACT_UNITS))[u]++;
+        // Flushed long before a Uint32 count could overflow.
+        if (++this.smallCount >= 1 << 30) this.flushSmall();
+      } else (this.pos ??= newHistogram()).recordValue(u);
+    } else (this.neg ??= newHistogram()).recordValue(toUnits(-value));
+  }
+
+  /** Moves the pending small-value counts into the histogram (before anything reads it). */
+  private flushSmall(): void {
+    if (this.smallCount === 0) return;
+    const small = this.small!;
+    const pos = (this.pos ??= newHistogram());
+    for (let u = 0; u < EXACT_UNITS; u++) {
+      if (small[u] !== 0) { pos.recordValueWithCount(u, small[u]!); small[u] = 0; }
+    }
+    this.smallCount = 0;
   }
   isEmpty(): boolean { return this.count === 0; }
   get avg(): number { return this.count > 0 ? this.sum / this.count : 0; }
@@ -152,6 +180,7 @@ export class TrendSink implements Sink {
   /** Percentile p in 0..100, interpolated linearly at index p/100·(n−1) like k6. Empty → 0. */
   percentile(p: number): number {
     if (this.count === 0) return 0;
+    this.flushSmall();
     const index = (p / 100) * (this.count - 1);
     const lo = Math.floor(index);
     const hi = Math.ceil(index);
@@ -174,6 +203,7 @@ export class TrendSink implements Sink {
   }
 
   toState(): TrendState {
+    this.flushSmall();
     return {
       type: 'trend', count: this.count, sum: this.sum, min: this.count ? this.min : 0, max: this.count ? this.max : 0,
       pos: this.pos ? hdr.encodeIntoCompressedBase64(this.pos) : null,
