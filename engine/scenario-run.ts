@@ -84,10 +84,31 @@ export class ScenarioRun implements ScenarioInfo {
   /**
    * Runs one iteration on `vu`; resolves when it ends or is interrupted. With `fair`, an
    * iteration that awaited nothing resolves only after a turn of the event loop (see
-   * iterateFairly): done here with setImmediate rather than a second await in the caller,
-   * which saves the executor loop two promises per iteration.
+   * iterateFairly): done here with setImmediate rather than a second await in the caller.
    */
   iterate(vu: Vu, fair = false): Promise<IterationOutcome> {
+    const done = new Promise<IterationOutcome>(captureResolve);
+    this.start(vu, fair, capturedResolve!);
+    return done;
+  }
+
+  /**
+   * A closed-model VU loop: runs iterations on `vu` back to back (fairly, as iterateFairly)
+   * while `more()` says so, then resolves. One promise per loop instead of two per iteration
+   * (the iteration's and the caller's await), each of which AsyncLocalStorage's hooks track.
+   */
+  loop(vu: Vu, more: () => boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const step = (): void => {
+        if (more()) this.start(vu, true, step);
+        else resolve();
+      };
+      step();
+    });
+  }
+
+  /** Starts one iteration on `vu`; `onEnd` gets its outcome (see iterate). */
+  private start(vu: Vu, fair: boolean, onEnd: (o: IterationOutcome) => void): void {
     vu.interrupted = false;
     vu.groupPath = '';
     vu.iterationInInstance++;
@@ -99,10 +120,8 @@ export class ScenarioRun implements ScenarioInfo {
     slot.settled = false;
     slot.fair = fair;
     slot.start = performance.now();
-    const done = new Promise<IterationOutcome>(captureResolve);
-    slot.resolve = capturedResolve!;
+    slot.resolve = onEnd;
     vuStorage.run(vu, runIteration, slot, this.fn, vu.setupData);
-    return done;
   }
 
   /** IterationSlot's end of an iteration: counts it, emits its metrics, resolves iterate(). */

@@ -1,7 +1,7 @@
 /** constant-vus: a fixed number of VUs loop over the function for a duration. */
 import { formatDuration } from '../durations.ts';
 import type { ScenarioRun } from '../scenario-run.ts';
-import { baseInfo, finishLoops, iterateFairly, Reader, splitInt } from './common.ts';
+import { baseInfo, finishLoops, Reader, splitInt } from './common.ts';
 import type { BaseConfig, ExecutorType } from './types.ts';
 
 export interface ConstantVusConfig extends BaseConfig { vus: number; duration: number }
@@ -24,10 +24,7 @@ export const constantVus: ExecutorType<ConstantVusConfig> = {
     const loops: Promise<void>[] = [];
     for (let i = 0; i < c.vus; i++) {
       const vu = s.acquire();
-      loops.push((async () => {
-        while (!s.stopping && !s.endLoops && Date.now() < endAt) await iterateFairly(s, vu);
-        s.release(vu);
-      })());
+      loops.push(s.loop(vu, () => !s.stopping && !s.endLoops && Date.now() < endAt).then(() => s.release(vu)));
     }
     await finishLoops(s, loops, endAt);
   },

@@ -1,7 +1,7 @@
 /** per-vu-iterations: each VU runs the same number of iterations, within maxDuration. */
 import { formatDuration } from '../durations.ts';
 import type { ScenarioRun } from '../scenario-run.ts';
-import { baseInfo, finishLoops, iterateFairly, Reader, splitInt } from './common.ts';
+import { baseInfo, finishLoops, Reader, splitInt } from './common.ts';
 import type { BaseConfig, ExecutorType } from './types.ts';
 
 export interface PerVuIterationsConfig extends BaseConfig { vus: number; iterations: number; maxDuration: number }
@@ -28,13 +28,14 @@ export const perVuIterations: ExecutorType<PerVuIterationsConfig> = {
     const loops: Promise<void>[] = [];
     for (let i = 0; i < c.vus; i++) {
       const vu = s.acquire();
-      loops.push((async () => {
-        for (let n = 0; n < c.iterations && !s.stopping && !s.endLoops && Date.now() < endAt; n++) {
-          started++;
-          await iterateFairly(s, vu);
-        }
-        s.release(vu);
-      })());
+      let n = 0;
+      const more = () => {
+        if (n >= c.iterations || s.stopping || s.endLoops || Date.now() >= endAt) return false;
+        n++;
+        started++;
+        return true;
+      };
+      loops.push(s.loop(vu, more).then(() => s.release(vu)));
     }
     await finishLoops(s, loops, endAt);
     if (started < total) s.emitDropped(total - started);

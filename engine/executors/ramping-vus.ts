@@ -6,7 +6,7 @@
 import { formatDuration } from '../durations.ts';
 import type { ScenarioRun } from '../scenario-run.ts';
 import type { Vu } from '../vu.ts';
-import { baseInfo, delayOrStop, finishLoops, iterateFairly, Reader, splitInt } from './common.ts';
+import { baseInfo, delayOrStop, finishLoops, Reader, splitInt } from './common.ts';
 import type { BaseConfig, ExecutorType, Stage } from './types.ts';
 
 export interface RampingVusConfig extends BaseConfig { startVUs: number; stages: Stage[]; gracefulRampDown: number }
@@ -54,10 +54,7 @@ export const rampingVus: ExecutorType<RampingVusConfig> = {
     const startLoop = () => {
       const vu = s.acquire();
       const loop: Loop = { vu, wanted: true, done: undefined as unknown as Promise<void> };
-      loop.done = (async () => {
-        while (loop.wanted && !s.stopping && !s.endLoops) await iterateFairly(s, vu);
-        s.release(vu);
-      })();
+      loop.done = s.loop(vu, () => loop.wanted && !s.stopping && !s.endLoops).then(() => s.release(vu));
       active.push(loop);
       all.push(loop.done);
     };

@@ -1,7 +1,7 @@
 /** shared-iterations: a fixed number of iterations shared by VUs, within maxDuration. */
 import { formatDuration } from '../durations.ts';
 import type { ScenarioRun } from '../scenario-run.ts';
-import { baseInfo, finishLoops, iterateFairly, Reader, splitInt } from './common.ts';
+import { baseInfo, finishLoops, Reader, splitInt } from './common.ts';
 import type { BaseConfig, ExecutorType } from './types.ts';
 
 export interface SharedIterationsConfig extends BaseConfig { vus: number; iterations: number; maxDuration: number }
@@ -28,13 +28,12 @@ export const sharedIterations: ExecutorType<SharedIterationsConfig> = {
     const loops: Promise<void>[] = [];
     for (let i = 0; i < c.vus; i++) {
       const vu = s.acquire();
-      loops.push((async () => {
-        while (!s.stopping && !s.endLoops && claimed < c.iterations && Date.now() < endAt) {
-          claimed++;
-          await iterateFairly(s, vu);
-        }
-        s.release(vu);
-      })());
+      const more = () => {
+        if (s.stopping || s.endLoops || claimed >= c.iterations || Date.now() >= endAt) return false;
+        claimed++;
+        return true;
+      };
+      loops.push(s.loop(vu, more).then(() => s.release(vu)));
     }
     await finishLoops(s, loops, endAt);
     // k6 counts the iterations maxDuration left unstarted as dropped.
