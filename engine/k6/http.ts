@@ -85,13 +85,20 @@ export class Response {
   private chunks: Buffer[] | undefined;
   private responseType = 'text';
   private decodedBody: string | ArrayBuffer | null | undefined;
-  private readonly req: { method: string; url: string; headers: Record<string, string>; body: string };
+  // The request, kept as fields (not an object of its own) for the lazily built `request`.
+  private readonly reqMethod: string;
+  private readonly reqUrl: string;
+  private readonly reqHeaders: Record<string, string>;
+  private readonly reqBody: string;
   private requestEcho: Response['request'] | undefined;
 
   constructor(method: string, url: string, reqHeaders: Record<string, string>, reqBody: string, timings: Timings) {
     this.url = url;
     this.timings = timings;
-    this.req = { method, url, headers: reqHeaders, body: reqBody };
+    this.reqMethod = method;
+    this.reqUrl = url;
+    this.reqHeaders = reqHeaders;
+    this.reqBody = reqBody;
   }
 
   /** Internal: hands over what undici delivered. */
@@ -132,8 +139,8 @@ export class Response {
   get request(): { method: string; url: string; headers: Record<string, string[]>; body: string; cookies: Record<string, unknown> } {
     if (!this.requestEcho) {
       const h: Record<string, string[]> = {};
-      for (const k in this.req.headers) h[canonicalHeader(k)] = [this.req.headers[k]!];
-      this.requestEcho = { method: this.req.method, url: this.req.url, headers: h, body: this.req.body, cookies: {} };
+      for (const k in this.reqHeaders) h[canonicalHeader(k)] = [this.reqHeaders[k]!];
+      this.requestEcho = { method: this.reqMethod, url: this.reqUrl, headers: h, body: this.reqBody, cookies: {} };
     }
     return this.requestEcho;
   }
@@ -427,7 +434,7 @@ function finish(h: RequestHandler, c: HttpCall): Response {
     res.error_code = code;
   } else {
     res.status = h.status;
-    res.status_text = `${h.status} ${h.statusText}`;
+    res.status_text = statusLine(h.status, h.statusText);
     const raw = h.rawHeaders;
     for (let i = 0; i < raw.length; i++) received += raw[i]!.length + 2;
     received += 17 + h.statusText.length + h.bodyBytes;
@@ -459,11 +466,39 @@ function finish(h: RequestHandler, c: HttpCall): Response {
   if (callback !== null) rt.emit(b.http_req_failed, expected ? 0 : 1, tags, now);
 
   let sent = method.length + u.path.length + 12 + (payload === undefined ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
-  for (const k in headers) sent += k.length + headers[k]!.length + 4;
+  sent += headerBytes(headers);
   const dataTags = base;
   rt.emit(b.data_sent, sent, dataTags, now);
   if (received > 0) rt.emit(b.data_received, received, dataTags, now);
   return res;
+}
+
+// One-entry caches: a VU loop repeats the same status and sends the same (shared, frozen)
+// headers object, so neither the "200 OK" string nor the header byte count is rebuilt per request.
+let lastStatus = 0;
+let lastStatusText = '';
+let lastStatusLine = '';
+function statusLine(status: number, text: string): string {
+  if (status !== lastStatus || text !== lastStatusText) {
+    lastStatus = status;
+    lastStatusText = text;
+    lastStatusLine = `${status} ${text}`;
+  }
+  return lastStatusLine;
+}
+
+// Safe to key on identity: headers objects are never changed once their request is sent.
+let lastHeaders: Record<string, string> | undefined;
+let lastHeaderBytes = 0;
+/** Bytes the request's header lines take on the wire ("Name: value\r\n"). */
+function headerBytes(headers: Record<string, string>): number {
+  if (headers !== lastHeaders) {
+    let n = 0;
+    for (const k in headers) n += k.length + headers[k]!.length + 4;
+    lastHeaders = headers;
+    lastHeaderBytes = n;
+  }
+  return lastHeaderBytes;
 }
 
 /**
