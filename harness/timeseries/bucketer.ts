@@ -90,6 +90,14 @@ interface Bucket {
   p?: number[];
 }
 
+/**
+ * Trend values below this many units (HDR_SCALE) are counted in a plain array first: the
+ * histogram keeps them exactly anyway (3 significant digits = 2048 one-unit sub-buckets), so
+ * moving the counts in before a read gives the same histogram without HDR's index math
+ * (log2, pow) per sample.
+ */
+const EXACT_UNITS = 2048;
+
 class Series {
   readonly buckets = new Map<number, Bucket>();
   /** Seconds whose trend bucket is still open, oldest first. */
@@ -99,7 +107,13 @@ class Series {
   min = Infinity;
   max = -Infinity;
   rawTotal: number[] | undefined = [];
-  hist: hdr.Histogram | undefined;
+  private hist: hdr.Histogram | undefined;
+  /** Small values not yet in `hist` (see EXACT_UNITS). */
+  private small: Uint32Array | undefined;
+  private smallCount = 0;
+  /** The bucket of the last sample's second: consecutive samples skip the map lookup. */
+  lastSecond = NaN;
+  lastBucket: Bucket | undefined;
   constructor(
     readonly metric: string,
     readonly type: K6MetricType,
@@ -110,7 +124,31 @@ class Series {
       this.hist = hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: 3, useWebAssembly: false });
     }
   }
+
+  /** Records a trend value (in HDR units) for the whole-run totals. */
+  record(units: number): void {
+    if (units < EXACT_UNITS) {
+      (this.small ??= new Uint32Array(EXACT_UNITS))[units]++;
+      if (++this.smallCount >= 1 << 30) this.histogram(); // flushed long before a count overflows
+    } else this.hist!.recordValue(units);
+  }
+
+  /** The whole-run histogram, with every value recorded so far. */
+  histogram(): hdr.Histogram {
+    const h = this.hist!;
+    if (this.smallCount > 0) {
+      const small = this.small!;
+      for (let u = 0; u < EXACT_UNITS; u++) {
+        if (small[u] !== 0) { h.recordValueWithCount(u, small[u]!); small[u] = 0; }
+      }
+      this.smallCount = 0;
+    }
+    return h;
+  }
 }
+
+/** Samples sharing one set of series tags: per metric, the series they update (see targetsOf). */
+interface TagGroup { targets: Map<string, Series[]> }
 
 /** A URL with credentials or a secret-looking query parameter (only those are rewritten, so names stay as written). */
 const SECRET_IN_URL = /:\/\/[^/\s]*@|[?&][^=&]*(key|token|secret|password|auth)[^=&]*=/i;
@@ -126,13 +164,17 @@ function reduceTags(tags: Record<string, string>): Record<string, string> {
   return out;
 }
 
-function seriesKey(metric: string, tags: Record<string, string>): string {
-  let key = metric;
+function tagsKey(tags: Record<string, string>): string {
+  let key = '';
   for (const k of SERIES_TAG_KEYS) {
     const v = tags[k];
     if (v !== undefined && v !== '') key += `\u0000${k}=${v}`;
   }
   return key;
+}
+
+function seriesKey(metric: string, tags: Record<string, string>): string {
+  return metric + tagsKey(tags);
 }
 
 export class TimeseriesBucketer implements TimeseriesBucketerApi {
@@ -145,6 +187,10 @@ export class TimeseriesBucketer implements TimeseriesBucketerApi {
   private readonly aggregates = new Map<string, Series>();
   private newestSecond = -Infinity;
   private sweptAt = -Infinity;
+  /** Tag groups by tagsKey, and the last tags object seen with its group. */
+  private readonly groups = new Map<string, TagGroup>();
+  private lastTags: Record<string, string> | undefined;
+  private lastGroup: TagGroup | undefined;
 
   constructor(opts: BucketerOptions = {}) {
     this.percentiles = opts.percentiles ?? DEFAULT_PERCENTILES;
@@ -156,23 +202,47 @@ export class TimeseriesBucketer implements TimeseriesBucketerApi {
 
   add(metric: string, type: K6MetricType, contains: Contains, value: number, tags: Record<string, string>, time: number): void {
     if (!Number.isFinite(value) || !Number.isFinite(time)) return;
-    const key = seriesKey(metric, tags);
-    let s = this.series.get(key);
-    if (!s) {
-      s = new Series(metric, type, contains, reduceTags(tags));
-      this.series.set(key, s);
-    }
+    const targets = this.targetsOf(metric, type, contains, tags);
     const second = Math.floor(time / 1000 / this.bucketSeconds) * this.bucketSeconds;
-    this.addTo(s, second, value, time);
-    if (type === 'trend') {
-      this.addTo(this.aggregate(metric, contains, {}), second, value, time);
-      if (tags.expected_response === 'true') this.addTo(this.aggregate(metric, contains, { expected_response: 'true' }), second, value, time);
-      if (tags.name) this.addTo(this.aggregate(metric, contains, { name: tags.name }), second, value, time);
-    }
+    for (let i = 0; i < targets.length; i++) this.addTo(targets[i]!, second, value, time);
     if (second > this.newestSecond) {
       this.newestSecond = second;
       if (second - this.sweptAt >= 1) this.closeOldBuckets(second - this.lateSeconds);
     }
+  }
+
+  /**
+   * The series a sample updates: its own, then (trends) the all-tags, expected_response and
+   * name aggregates. Looked up once per metric and distinct series tags, not per sample: a
+   * request's samples share one tags object (emitted tags are never mutated), so consecutive
+   * samples with the same object skip even the key building.
+   */
+  private targetsOf(metric: string, type: K6MetricType, contains: Contains, tags: Record<string, string>): Series[] {
+    let g = this.lastGroup;
+    if (tags !== this.lastTags || g === undefined) {
+      const key = tagsKey(tags);
+      g = this.groups.get(key);
+      if (g === undefined) this.groups.set(key, (g = { targets: new Map() }));
+      this.lastTags = tags;
+      this.lastGroup = g;
+    }
+    let targets = g.targets.get(metric);
+    if (targets === undefined) {
+      const key = seriesKey(metric, tags);
+      let s = this.series.get(key);
+      if (!s) {
+        s = new Series(metric, type, contains, reduceTags(tags));
+        this.series.set(key, s);
+      }
+      targets = [s];
+      if (type === 'trend') {
+        targets.push(this.aggregate(metric, contains, {}));
+        if (tags.expected_response === 'true') targets.push(this.aggregate(metric, contains, { expected_response: 'true' }));
+        if (tags.name) targets.push(this.aggregate(metric, contains, { name: tags.name }));
+      }
+      g.targets.set(metric, targets);
+    }
+    return targets;
   }
 
   private aggregate(metric: string, contains: Contains, tags: Record<string, string>): Series {
@@ -187,7 +257,7 @@ export class TimeseriesBucketer implements TimeseriesBucketerApi {
 
   private addTo(s: Series, second: number, value: number, time: number): void {
     const type = s.type;
-    let b = s.buckets.get(second);
+    let b = second === s.lastSecond ? s.lastBucket : s.buckets.get(second);
     if (!b) {
       b = { count: 0, sum: 0, min: Infinity, max: -Infinity, last: value, lastTime: -Infinity };
       if (type === 'trend') {
@@ -196,6 +266,8 @@ export class TimeseriesBucketer implements TimeseriesBucketerApi {
       }
       s.buckets.set(second, b);
     }
+    s.lastSecond = second;
+    s.lastBucket = b;
     b.count++;
     const contribution = type === 'rate' ? (value !== 0 ? 1 : 0) : value;
     b.sum += contribution;
@@ -217,7 +289,7 @@ export class TimeseriesBucketer implements TimeseriesBucketerApi {
     } else if (b.sketch) {
       b.sketch.add(value);
     }
-    s.hist!.recordValue(Math.max(0, Math.round(value * HDR_SCALE)));
+    s.record(Math.max(0, Math.round(value * HDR_SCALE)));
     if (s.rawTotal) {
       s.rawTotal.push(value);
       if (s.rawTotal.length > this.exactTotalValues) s.rawTotal = undefined;
@@ -302,7 +374,7 @@ export class TimeseriesBucketer implements TimeseriesBucketerApi {
 
   private totalPercentile(s: Series, p: number): number {
     if (s.rawTotal) return percentileOfSorted(Float64Array.from(s.rawTotal).sort(), p);
-    const v = s.hist!.getValueAtPercentile(p) / HDR_SCALE;
+    const v = s.histogram().getValueAtPercentile(p) / HDR_SCALE;
     return Math.min(s.max, Math.max(s.min, v));
   }
 }
@@ -312,7 +384,7 @@ export class TimeseriesBucketer implements TimeseriesBucketerApi {
  * histogram: bounds are upper limits in the trend's unit; empty outer bins are trimmed.
  */
 function histogramOf(s: Series): { bounds: number[]; counts: number[] } {
-  const h = s.hist as unknown as { recordedValuesIterator: { reset(): void; hasNext(): boolean; next(): { valueIteratedTo: number; countAtValueIteratedTo: number } } };
+  const h = s.histogram() as unknown as { recordedValuesIterator: { reset(): void; hasNext(): boolean; next(): { valueIteratedTo: number; countAtValueIteratedTo: number } } };
   if (s.count === 0) return { bounds: [], counts: [] };
   const bounds = histogramBounds(Math.max(s.min, 0.001), Math.max(s.max, 0.001));
   const counts = new Array<number>(bounds.length).fill(0);
