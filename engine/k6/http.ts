@@ -2,7 +2,8 @@
  * k6/http on undici. Only the async form runs here: `http.asyncRequest(method, url, body,
  * params)`. The sync calls (get, post, request, batch, ...) would block every VU sharing this
  * thread, so they stop the test with a message naming the async form. The per-request path
- * does no regex work and allocates one handler, one tags object and the response.
+ * does no regex work and allocates the call's inputs, one handler, one promise and the
+ * response (a VU repeating a request reuses its tags object).
  */
 import type { Dispatcher } from 'undici';
 import { claimConnect, sharedAgent } from '../http-agent.ts';
