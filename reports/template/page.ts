@@ -6,21 +6,8 @@
  * lines. Charts redraw on theme change, resize and before printing.
  */
 import uPlot from 'uplot';
-
-interface ChartData {
-  startMs: number;
-  t: number[];
-  vus: Array<number | null>;
-  rps: number[];
-  p50: Array<number | null>;
-  p95: Array<number | null>;
-  p99: Array<number | null>;
-  errorPct: Array<number | null>;
-  dataIn: number[];
-  dataOut: number[];
-  dropped: number[];
-  scenarios: Array<{ name: string; start: number; end?: number }>;
-}
+// The shape the generator embeds; a type-only import, erased when the page is bundled.
+import type { ChartData } from '../model.ts';
 
 interface SeriesDef { label: string; values: Array<number | null>; color: string; scale?: string; unit: (v: number) => string; dash?: number[] }
 interface ChartDef { id: string; series: SeriesDef[]; axes: Array<{ scale: string; unit: (v: number) => string; side?: 1 | 3 }> }
