@@ -19,7 +19,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
 }
 
-describe('shipcheck drill: bad input is one clear line and exit 2', () => {
+describe('shipcheck drill: bad input is one clear line and exit 104', () => {
   it.each([
     [['nope'], /^shipcheck: Unknown drill "nope"\. The drills are: backup-freshness, backup-restore, pitr, app-crash, db-outage, ai-outage \(or "all"\)\.$/],
     [['pitr', '--bogus', '1'], /^shipcheck: drill pitr: unknown flag '--bogus' \(flags: .*--write-seconds.*\)\. Run "shipcheck drill pitr --help" for its flags\.$/],
@@ -34,7 +34,7 @@ describe('shipcheck drill: bad input is one clear line and exit 2', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.split('\n')).toHaveLength(1);
     expect(r.stderr).not.toContain('secret');
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(104);
   });
 
   it('a client tool of the wrong major (or none) names the tool and the package to install', () => {
@@ -76,7 +76,7 @@ describe('interrupted drill', () => {
     expect(run.journal!.verdict).toBe('error');
     expect(run.journal!.error).toBe('interrupted by SIGINT');
     expect(run.journal!.steps.at(-1)!.status).toBe('failed');
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(105);
     const dirs = clusterDirs(run.stdout);
     expect(dirs.length).toBeGreaterThan(0);
     for (const dir of dirs) expect(fs.existsSync(dir)).toBe(false);

@@ -25,13 +25,23 @@ const def = (exitCode: number, message: Template): ErrorDef => ({ exitCode, mess
 export const errors = {
   // --- command line and config ---
   SHIPCHECK_ERR_UNKNOWN_COMMAND: def(EXIT.invalidConfig, (p) =>
-    `Unknown command "${p.command}". Run "shipcheck help" to see the commands (${p.known}).`),
+    `Unknown command "${p.command}".${p.hint} The commands are: ${p.known} ("shipcheck help" describes them).`),
   SHIPCHECK_ERR_BAD_FLAG: def(EXIT.invalidConfig, (p) =>
     `${p.command}: ${p.detail}. Run "shipcheck ${p.command} --help" for its flags.`),
   SHIPCHECK_ERR_BAD_OPTION: def(EXIT.invalidConfig, (p) =>
     `Invalid value for ${p.option}: ${JSON.stringify(p.value)}. ${p.hint}`),
   SHIPCHECK_ERR_CONFIG: def(EXIT.invalidConfig, (p) =>
-    `Invalid configuration: ${p.problems}. Fix shipcheck.config.json, the SHIPCHECK_* variable or the flag named.`),
+    `Invalid configuration: ${p.problems}. Fix the setting in shipcheck.config.ts, the SHIPCHECK_* variable or the flag named.`),
+  SHIPCHECK_ERR_NO_CONFIG: def(EXIT.invalidConfig, (p) =>
+    `No shipcheck.config.ts (nor .mts, .mjs, .js or .json) in ${p.dir}, so shipcheck does not know what to ${p.what}. Describe your service: "shipcheck init --target URL" (or "--from-openapi FILE") writes a starter; or pass --config FILE.`),
+  SHIPCHECK_ERR_CONFIG_LOAD: def(EXIT.invalidConfig, (p) =>
+    `Cannot load the config ${p.file}: ${p.reason}. ${p.fix}`),
+  SHIPCHECK_ERR_CONFIG_INVALID: def(EXIT.invalidConfig, (p) =>
+    `${p.file} has ${p.count} problem${p.count === 1 ? '' : 's'}:${p.details}\nFix ${p.count === 1 ? 'it' : 'them'} (every setting is described in README.md, "Describing a target").`),
+  SHIPCHECK_ERR_TARGET_UNKNOWN: def(EXIT.invalidConfig, (p) =>
+    `No target named "${p.name}" in ${p.file}${p.hint}; it describes ${p.known}. Pick one with --target NAME, or give --target URL to gate another address.`),
+  SHIPCHECK_ERR_TARGET_AMBIGUOUS: def(EXIT.invalidConfig, (p) =>
+    `${p.file} describes ${p.count} targets (${p.known}): pick one with --target NAME, or set gate.target in the file.`),
 
   // --- PostgreSQL provisioning ---
   SHIPCHECK_ERR_PG_UNREACHABLE: def(EXIT.harness, (p) =>
@@ -116,13 +126,13 @@ export const errors = {
     `The included API child process (shipcheck serve) ${p.what}. Its last output:\n${p.tail}`),
 
   // --- disaster-recovery drills ---
-  SHIPCHECK_ERR_DRILL_UNKNOWN: def(EXIT.harness, (p) =>
+  SHIPCHECK_ERR_DRILL_UNKNOWN: def(EXIT.invalidConfig, (p) =>
     `Unknown drill "${p.drill}". The drills are: ${p.known} (or "all").`),
   SHIPCHECK_ERR_DRILL_TOOL: def(EXIT.harness, (p) =>
     `${p.tool} ${p.major} not found (looked in ${p.where}${p.found ? `; found ${p.found}` : ''}). Install it: apt-get install postgresql-client-${p.major}.`),
-  SHIPCHECK_ERR_DRILL_UNSAFE: def(EXIT.harness, (p) =>
+  SHIPCHECK_ERR_DRILL_UNSAFE: def(EXIT.invalidConfig, (p) =>
     `Refusing to run the ${p.drill} drill against ${p.url}: drills destroy the database they use. Pass --i-know-this-destroys ${p.database} to allow it, or drop --database-url to let the drill create its own cluster.`),
-  SHIPCHECK_ERR_DRILL_SABOTAGE: def(EXIT.harness, (p) =>
+  SHIPCHECK_ERR_DRILL_SABOTAGE: def(EXIT.invalidConfig, (p) =>
     `Unknown --sabotage "${p.kind}" for the ${p.drill} drill. Known kinds: ${p.known}.`),
   SHIPCHECK_ERR_DRILL_JOURNAL: def(EXIT.harness, (p) =>
     `The ${p.drill} drill's journal does not match its schema: ${p.reason}. This is a bug in the drill.`),
@@ -149,13 +159,6 @@ export function fail(code: ErrorCode, params: Record<string, string | number> = 
   const d = errors[code] as ErrorDef;
   return new ShipcheckError(code, d.message(params), d.exitCode, { cause });
 }
-
-/** Adds errors for one part of shipcheck (engine, smoke, drills, ...) to the registry. */
-export function registerErrors<T extends Record<string, ErrorDef>>(defs: T): T {
-  Object.assign(errors, defs);
-  return defs;
-}
-export { def as defineError };
 
 export function isShipcheckError(e: unknown): e is ShipcheckError {
   return e instanceof ShipcheckError;

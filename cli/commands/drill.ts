@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT, ShipcheckError, fail as registryFail, type ErrorCode } from '../../harness/errors.ts';
+import { EXIT, fail } from '../../harness/errors.ts';
+import { SUITE_EXIT_CODES, type CommandSpec } from '../flags.ts';
 import { projectRoot } from '../../harness/project-root.ts';
 import { createResultDir, readJson, startMeta, writeJson } from '../../harness/result-folder.ts';
 import type { DrillJournal } from '../../harness/result-types.ts';
@@ -12,22 +13,21 @@ import type { Command } from '../run-cli.ts';
 export const DRILLS = ['backup-freshness', 'backup-restore', 'pitr', 'app-crash', 'db-outage', 'ai-outage'] as const;
 const drillsDir = path.join(projectRoot, 'dr-drills');
 
-/** Drill errors exit 2 (harness error), whatever their code exits elsewhere: the drill contract is 0/1/2. */
-function fail(code: ErrorCode, params: Record<string, string | number>): ShipcheckError {
-  const e = registryFail(code, params);
-  return new ShipcheckError(e.code, e.message, EXIT.harness);
-}
-
-const usage = `shipcheck drill <name>|all [--out DIR] [--rows N] [--no-report] [drill flags...]
-
-Runs disaster-recovery drills on clusters they create themselves and writes each journal to
-<out>/drills/<name>.json (default out/<run-id>/). Drills: ${DRILLS.join(', ')}.
-  --out DIR          result folder
-  --rows N           content rows backup-restore seeds (default 100000)
-  --no-report        do not render report.html at the end
-With one drill, any other flag goes to it: "./dr-drills/<name>.mjs --help" lists them,
-e.g. --sabotage drop-table, --outage-seconds 5, --database-url URL --i-know-this-destroys DB.
-Exit: 0 every objective met, 1 an objective failed, 2 a drill could not run (harness error).`;
+const spec = {
+  name: 'drill',
+  summary: 'Run disaster-recovery drills and measure RTO/RPO against their targets',
+  args: '<name>|all [drill flags...]',
+  description: `Runs disaster-recovery drills on clusters they create themselves and writes each journal to
+<out>/drills/<name>.json. Drills: ${DRILLS.join(', ')}.
+With one drill, any other flag goes to it: "shipcheck drill <name> --help" lists them,
+e.g. --sabotage drop-table, --outage-seconds 5, --database-url URL --i-know-this-destroys DB.`,
+  flags: {
+    out: { type: 'string', value: 'DIR', default: 'out/<run-id>', description: 'result folder' },
+    rows: { type: 'string', value: 'N', default: '100000', description: 'content rows backup-restore seeds' },
+    'no-report': { type: 'boolean', description: 'do not render report.html at the end' },
+  },
+  exitCodes: SUITE_EXIT_CODES,
+} satisfies CommandSpec;
 
 interface Outcome { drill: string; exitCode: number; journal?: DrillJournal }
 
@@ -56,8 +56,7 @@ function fmt(v: number | undefined): string {
 }
 
 const command: Command = {
-  summary: 'Run disaster-recovery drills and measure RTO/RPO against their targets',
-  usage,
+  spec,
   passesHelp: true,
   async run(argv) {
     const [name, ...rest] = argv;
@@ -101,10 +100,11 @@ const command: Command = {
       fs.rmSync(path.join(dir, 'drills', `${drill}.json`), { force: true });
       const { code, signal } = await runDrill(drill, dir, flags);
       const journal = readJson<DrillJournal>(dir, path.join('drills', `${drill}.json`));
-      outcomes.push({ drill, exitCode: signal ? EXIT.harness : code > 2 ? EXIT.harness : code, journal });
+      const interrupted = signal === 'SIGINT' || signal === 'SIGTERM';
+      outcomes.push({ drill, exitCode: interrupted ? EXIT.interrupted : signal ? EXIT.harness : code <= 2 || code === EXIT.invalidConfig ? code : EXIT.harness, journal });
       // A drill that stopped before it began (a bad flag, a missing tool) has said why in one line.
-      if (!journal && !signal && names.length === 1) return EXIT.harness;
-      if (signal === 'SIGINT' || signal === 'SIGTERM') { console.error(`shipcheck: drill ${drill} was interrupted (${signal}); not running the rest.`); break; }
+      if (!journal && !signal && names.length === 1) return code === EXIT.invalidConfig ? EXIT.invalidConfig : EXIT.harness;
+      if (interrupted) { console.error(`shipcheck: drill ${drill} was interrupted (${signal}); not running the rest.`); break; }
     }
 
     console.log('\nDrill results');
@@ -117,7 +117,8 @@ const command: Command = {
       if (o.journal?.error) console.log(`      ! ${o.journal.error.split('\n')[0]}`);
       if (!o.journal) console.log('      ! no journal was written');
     }
-    const exitCode = outcomes.some((o) => o.exitCode === EXIT.harness || !o.journal) ? EXIT.harness
+    const exitCode = outcomes.some((o) => o.exitCode === EXIT.interrupted) ? EXIT.interrupted
+      : outcomes.some((o) => o.exitCode === EXIT.harness || !o.journal) ? EXIT.harness
       : outcomes.some((o) => o.exitCode !== EXIT.ok) ? EXIT.failed : EXIT.ok;
 
     writeJson(dir, 'meta.json', { ...meta, endedAt: new Date().toISOString(), exitCode });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../run-cli.ts';
 import { loadCommand } from '../run-cli.ts';
-import { parseFlags } from '../parse-flags.ts';
+import { parseCommand, SUITE_EXIT_CODES, type CommandSpec } from '../flags.ts';
 import { layerConfig, type ConfigSpec } from '../../harness/config.ts';
 import { EXIT, isShipcheckError } from '../../harness/errors.ts';
 import { createResultDir, readJson, startMeta, writeJson } from '../../harness/result-folder.ts';
@@ -51,16 +51,30 @@ thresholds encode the SLOs, then writes report.html, junit.xml and summary.md. W
 starts the included API on an embedded PostgreSQL. Load goes to a non-loopback --target only with
 --allow-remote-target (give it in your deploy pipeline, never on a shared machine). Exit 0 pass, 1 failed (reasons printed), 2 harness error.`;
 
-const gate: Command = {
+const cmdSpec = {
+  name: 'gate',
   summary: 'Gate a deployment: smoke + accessibility, then SLO load thresholds, then the report',
-  usage,
+  description: usage,
+  flags: {
+    target: { type: 'string', value: 'URL', description: 'the deployment' },
+    profile: { type: 'string', value: 'P', default: 'ci', description: 'load size' },
+    engine: { type: 'string', value: 'E', default: 'auto', description: 'engine' },
+    scenario: { type: 'string', value: 'NAME', default: 'gate', description: 'scenario' },
+    baseline: { type: 'string', value: 'DIR', description: 'baseline' },
+    out: { type: 'string', value: 'DIR', description: 'result folder' },
+    config: { type: 'string', value: 'FILE', description: 'config' },
+    'no-smoke': { type: 'boolean', description: 'skip smoke' },
+    'no-load': { type: 'boolean', description: 'skip load' },
+    seed: { type: 'string', value: 'N', description: 'seed' },
+    'allow-remote-target': { type: 'boolean', description: 'allow remote load' },
+  },
+  exitCodes: SUITE_EXIT_CODES,
+} satisfies CommandSpec;
+
+const gate: Command = {
+  spec: cmdSpec,
   async run(argv) {
-    const { values } = parseFlags('gate', argv, {
-      target: { type: 'string' }, profile: { type: 'string' }, engine: { type: 'string' }, scenario: { type: 'string' },
-      baseline: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' },
-      'no-smoke': { type: 'boolean' }, 'no-load': { type: 'boolean' }, seed: { type: 'string' },
-      'allow-remote-target': { type: 'boolean' },
-    });
+    const { values } = parseCommand(cmdSpec, argv);
     const cfg = layerConfig(spec, {
       file: values.config,
       flags: {

@@ -9,7 +9,7 @@ import { EXIT, fail } from '../../harness/errors.ts';
 import { projectRoot } from '../../harness/project-root.ts';
 import { createResultDir, startMeta, writeJson } from '../../harness/result-folder.ts';
 import type { RunMeta } from '../../harness/result-types.ts';
-import { intFlag, parseFlags } from '../parse-flags.ts';
+import { intFlag, K6_EXIT_CODES, parseCommand, type CommandSpec } from '../flags.ts';
 
 const USAGE = `shipcheck load <scenario> [--engine auto|k6|node] [--profile ci|full|soak|test]
     [--target URL] [--out DIR] [--workers N] [--allow-remote-target] [--quiet] [-e KEY=VALUE ...]`;
@@ -50,16 +50,28 @@ async function ensureBundle(name: string): Promise<string> {
   return out;
 }
 
-export default {
+const spec = {
+  name: 'load',
   summary: 'Run a load scenario (real k6 when installed, else the Node engine) and write a result folder',
-  usage: USAGE,
+  args: '<scenario>',
+  description: 'Builds the scenario if needed and runs it against --target (or the included API), writing a result folder.',
+  flags: {
+    engine: { type: 'string', value: 'auto|k6|node', default: 'auto', description: 'which engine runs the script' },
+    profile: { type: 'string', value: 'test|ci|full|soak', default: 'ci', description: 'load size' },
+    target: { type: 'string', value: 'URL', description: 'the deployment to load' },
+    out: { type: 'string', value: 'DIR', default: 'out/<run-id>', description: 'result folder' },
+    workers: { type: 'string', value: 'N', default: '1', description: 'worker threads (Node engine)' },
+    'allow-remote-target': { type: 'boolean', description: 'allow load to leave this machine' },
+    quiet: { type: 'boolean', short: 'q', description: 'no progress line' },
+    env: { type: 'string', short: 'e', value: 'KEY=VALUE', multiple: true, description: 'a variable for __ENV' },
+  },
+  exitCodes: K6_EXIT_CODES,
+} satisfies CommandSpec;
+
+export default {
+  spec,
   async run(argv: string[]): Promise<number> {
-    const { values, positionals } = parseFlags('load', argv, {
-      engine: { type: 'string', default: 'auto' }, profile: { type: 'string', default: 'ci' },
-      target: { type: 'string' }, out: { type: 'string' }, workers: { type: 'string' },
-      'allow-remote-target': { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
-      env: { type: 'string', short: 'e', multiple: true },
-    }, true);
+    const { values, positionals } = parseCommand(spec, argv, true);
     if (positionals.length !== 1) throw fail('SHIPCHECK_ERR_BAD_FLAG', { command: 'load', detail: 'give one scenario name (see scenarios/)' });
     const name = positionals[0]!;
     const engineFlag = values.engine!;
@@ -67,7 +79,7 @@ export default {
     const profile = values.profile!;
     if (!['ci', 'full', 'soak', 'test'].includes(profile)) throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--profile', value: profile, hint: 'Use ci, full, soak or test.' });
     const target = values.target ? checkTarget(values.target, Boolean(values['allow-remote-target'])) : undefined;
-    const workers = values.workers === undefined ? undefined : intFlag('load', 'workers', values.workers, 1, 1, 64);
+    const workers = values.workers === undefined ? undefined : intFlag('workers', values.workers, 1, 1, 64);
     const { keyValues } = await import('./run.ts');
     const extraEnv = keyValues('--env', values.env);
 

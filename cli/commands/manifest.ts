@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { bundlePath, bundleScenario, scenarioSource } from '../../engine/bundle.ts';
 import { EXIT, fail } from '../../harness/errors.ts';
 import { stateDir } from '../../harness/project-root.ts';
-import { intFlag, parseFlags } from '../parse-flags.ts';
+import { intFlag, parseCommand, type CommandSpec } from '../flags.ts';
 import type { Command } from '../run-cli.ts';
 
 /** A Kubernetes ConfigMap holds at most 1 MiB of data. */
@@ -122,24 +122,32 @@ share; the scenarios divide count targets by PARALLELISM, which the TestRun pass
 A ConfigMap holds at most 1 MiB: for larger bundles, package the script with "k6 archive"
 and mount it from a volume.`;
 
-const command: Command = {
+const spec = {
+  name: 'manifest',
   summary: 'Write a k6-operator TestRun + ConfigMap for a scenario',
-  usage,
+  args: '<scenario|file.ts|file.js>',
+  description: usage,
+  flags: {
+    parallelism: { type: 'string', value: 'N', default: '1', description: 'k6 runner pods' },
+    out: { type: 'string', value: 'FILE', default: 'standard output', description: 'write here' },
+    profile: { type: 'string', value: 'P', default: 'ci', description: 'PROFILE for the scenario' },
+    target: { type: 'string', value: 'URL', description: 'BASE_URL of the system under test' },
+    'api-key-secret': { type: 'string', value: 'NAME', description: 'a Secret with keys API_KEY (and API_KEYS) for the runners' },
+    namespace: { type: 'string', value: 'NS', description: 'namespace of both resources' },
+    name: { type: 'string', value: 'NAME', default: 'shipcheck-<scenario>', description: 'name of both resources' },
+    arguments: { type: 'string', value: '"K6 ARGS"', description: 'more k6 run arguments, appended as they are' },
+  },
+  exitCodes: '0 written · 104 invalid flag, unknown scenario or bundle over 1 MiB · 107 the script does not bundle',
+} satisfies CommandSpec;
+
+const command: Command = {
+  spec,
   async run(argv) {
-    const { values, positionals } = parseFlags('manifest', argv, {
-      parallelism: { type: 'string' },
-      out: { type: 'string' },
-      profile: { type: 'string' },
-      target: { type: 'string' },
-      'api-key-secret': { type: 'string' },
-      namespace: { type: 'string' },
-      name: { type: 'string' },
-      arguments: { type: 'string' },
-    }, true);
+    const { values, positionals } = parseCommand(spec, argv, true);
     if (positionals.length !== 1) {
       throw fail('SHIPCHECK_ERR_BAD_FLAG', { command: 'manifest', detail: `give exactly one scenario name or script file (got ${positionals.length})` });
     }
-    const parallelism = intFlag('manifest', 'parallelism', values.parallelism, 1, 1, 1000);
+    const parallelism = intFlag('parallelism', values.parallelism, 1, 1, 1000);
     const profile = values.profile ?? 'ci';
     if (!['test', 'ci', 'full', 'soak'].includes(profile)) {
       throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--profile', value: profile, hint: 'Use one of test, ci, full, soak.' });

@@ -2,25 +2,25 @@ import path from 'node:path';
 import { fail } from '../../harness/errors.ts';
 import { DEFAULT_TOLERANCE, generateReport, type Tolerance } from '../../reports/index.ts';
 import type { Command } from '../run-cli.ts';
-import { parseFlags } from '../parse-flags.ts';
+import { parseCommand, type CommandSpec } from '../flags.ts';
 
-const usage = `shipcheck report <result-dir | k6-out.json[.gz]> [--baseline <result-dir>] [--out DIR]
-                [--p95-tolerance PCT] [--error-rate-tolerance POINTS] [--rps-tolerance PCT]
-
-Writes report.html (one offline file), junit.xml and summary.md for a result folder
+const spec = {
+  name: 'report',
+  summary: 'Write report.html, junit.xml and summary.md for a result folder or a k6 JSON recording',
+  args: '<result-dir | k6-out.json[.gz]>',
+  description: `Writes report.html (one offline file), junit.xml and summary.md for a result folder
 (summary.json, timeseries.json, meta.json, smoke.json, drills/, gate.json), or for a real
 k6 run's "--out json" recording (plain or .gz, or a folder holding one), which is folded
-in constant memory into summary.json/timeseries.json beside the report.
-
-  --baseline DIR              compare every key figure with this run; regressions beyond
-                              the tolerances fail the verdict
-  --out DIR                   where to write (default: the result folder; for a recording,
-                              a new out/<run-id>)
-  --p95-tolerance PCT         p95 may grow this many percent (default ${DEFAULT_TOLERANCE.p95Pct})
-  --error-rate-tolerance PTS  error rate may grow this many points (default ${DEFAULT_TOLERANCE.errorRatePoints})
-  --rps-tolerance PCT         requests/s may fall this many percent (default ${DEFAULT_TOLERANCE.rpsPct})
-
-Exit code: 0 pass, 99 thresholds crossed, 1 other failures (smoke, drills, regressions), 2 error.`;
+in constant memory into summary.json/timeseries.json beside the report.`,
+  flags: {
+    baseline: { type: 'string', value: 'DIR', description: 'compare every key figure with this run; regressions beyond the tolerances fail the verdict' },
+    out: { type: 'string', value: 'DIR', default: 'the result folder (a new out/<run-id> for a recording)', description: 'where to write' },
+    'p95-tolerance': { type: 'string', value: 'PCT', default: String(DEFAULT_TOLERANCE.p95Pct), description: 'p95 may grow this many percent' },
+    'error-rate-tolerance': { type: 'string', value: 'POINTS', default: String(DEFAULT_TOLERANCE.errorRatePoints), description: 'error rate may grow this many points' },
+    'rps-tolerance': { type: 'string', value: 'PCT', default: String(DEFAULT_TOLERANCE.rpsPct), description: 'requests/s may fall this many percent' },
+  },
+  exitCodes: '0 pass · 99 thresholds crossed · 1 other failures (smoke, drills, regressions) · 2 harness error · 104 unreadable input or bad flag',
+} satisfies CommandSpec;
 
 function tolerance(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -46,16 +46,9 @@ function progressPrinter(): { print: (line: string) => void; done: () => void } 
 }
 
 const command: Command = {
-  summary: 'Write report.html, junit.xml and summary.md for a result folder or a k6 JSON recording',
-  usage,
+  spec,
   async run(argv) {
-    const { values, positionals } = parseFlags('report', argv, {
-      baseline: { type: 'string' },
-      out: { type: 'string' },
-      'p95-tolerance': { type: 'string' },
-      'error-rate-tolerance': { type: 'string' },
-      'rps-tolerance': { type: 'string' },
-    }, true);
+    const { values, positionals } = parseCommand(spec, argv, true);
     if (positionals.length !== 1) {
       throw fail('SHIPCHECK_ERR_BAD_FLAG', { command: 'report', detail: positionals.length === 0 ? 'give the result folder (or k6 --out json file) to report on' : `give one result folder, not ${positionals.length} (${positionals.join(', ')})` });
     }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fail } from '../../harness/errors.ts';
 import { projectRoot } from '../../harness/project-root.ts';
-import { intFlag, parseFlags } from '../parse-flags.ts';
+import { intFlag, K6_EXIT_CODES, parseCommand, type CommandSpec } from '../flags.ts';
 import { runTest } from '../../engine/runner.ts';
 import type { CliOverrides } from '../../engine/options.ts';
 
@@ -51,16 +51,31 @@ export async function scriptToRun(script: string): Promise<string> {
   return out;
 }
 
-export default {
+const spec = {
+  name: 'run',
   summary: 'Run a k6 script with the Node engine, like "k6 run"',
-  usage: USAGE,
+  args: '<script.js|.ts>',
+  description: '`k6 run` for the subset the Node engine implements. A .ts script is bundled on the fly.',
+  flags: {
+    vus: { type: 'string', value: 'N', description: 'virtual users' },
+    duration: { type: 'string', value: 'D', description: 'test duration' },
+    iterations: { type: 'string', value: 'N', description: 'total iterations' },
+    stage: { type: 'string', value: 'D:T', multiple: true, description: 'a ramping stage' },
+    env: { type: 'string', short: 'e', value: 'KEY=VALUE', multiple: true, description: 'a variable for __ENV' },
+    tag: { type: 'string', value: 'KEY=VALUE', multiple: true, description: 'a tag on every sample' },
+    'summary-export': { type: 'string', value: 'FILE', description: 'write the legacy summary JSON' },
+    out: { type: 'string', value: 'json=FILE', multiple: true, description: 'stream samples as k6 NDJSON' },
+    'no-thresholds': { type: 'boolean', description: 'do not judge thresholds' },
+    quiet: { type: 'boolean', short: 'q', description: 'no progress line' },
+    workers: { type: 'string', value: 'N', default: '1', description: 'worker threads' },
+  },
+  exitCodes: K6_EXIT_CODES,
+} satisfies CommandSpec;
+
+export default {
+  spec,
   async run(argv: string[]): Promise<number> {
-    const { values, positionals } = parseFlags('run', argv, {
-      vus: { type: 'string' }, duration: { type: 'string' }, iterations: { type: 'string' },
-      stage: { type: 'string', multiple: true }, env: { type: 'string', short: 'e', multiple: true },
-      tag: { type: 'string', multiple: true }, 'summary-export': { type: 'string' }, out: { type: 'string', multiple: true },
-      'no-thresholds': { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, workers: { type: 'string' },
-    }, true);
+    const { values, positionals } = parseCommand(spec, argv, true);
     if (positionals.length !== 1) throw fail('SHIPCHECK_ERR_BAD_FLAG', { command: 'run', detail: positionals.length ? `one script expected, got ${positionals.length}` : 'give the script to run' });
     const script = positionals[0]!;
     let outJson: string | undefined;
@@ -69,9 +84,9 @@ export default {
       outJson = o.slice(5);
     }
     const overrides: CliOverrides = {
-      vus: values.vus === undefined ? undefined : intFlag('run', 'vus', values.vus, 1, 1),
+      vus: values.vus === undefined ? undefined : intFlag('vus', values.vus, 1, 1),
       duration: values.duration,
-      iterations: values.iterations === undefined ? undefined : intFlag('run', 'iterations', values.iterations, 1, 1),
+      iterations: values.iterations === undefined ? undefined : intFlag('iterations', values.iterations, 1, 1),
       stages: parseStages(values.stage),
     };
     const file = await scriptToRun(script);
@@ -79,7 +94,7 @@ export default {
       script: file, scriptLabel: script, env: keyValues('--env', values.env), tags: keyValues('--tag', values.tag),
       overrides, noThresholds: values['no-thresholds'], quiet: values.quiet,
       summaryExport: values['summary-export'], outJson,
-      workers: intFlag('run', 'workers', values.workers, 1, 1, 64),
+      workers: intFlag('workers', values.workers, 1, 1, 64),
     });
     return result.exitCode;
   },

@@ -5,41 +5,36 @@ import { AppConfigError, loadConfig } from '../../app/config.ts';
 import { seedContent } from '../../app/db/seed.ts';
 import { EXIT, fail, isShipcheckError } from '../../harness/errors.ts';
 import { provisionPostgres, type PostgresHandle } from '../../harness/postgres/provision.ts';
-import { intFlag, parseFlags } from '../parse-flags.ts';
+import { intFlag, parseCommand, type CommandSpec } from '../flags.ts';
 import type { Command } from '../run-cli.ts';
 
-const usage = `shipcheck serve [--port N] [--host 127.0.0.1] [--seed N] [--ready-json] [--ephemeral-db]
-
-Starts the included API on a real PostgreSQL: DATABASE_URL if set, else a container when
+const spec = {
+  name: 'serve',
+  summary: 'Start the included API on a real PostgreSQL',
+  description: `Starts the included API on a real PostgreSQL: DATABASE_URL if set, else a container when
 Docker answers, else an embedded PostgreSQL kept in .shipcheck/pg/serve. Applies the
 migrations, optionally seeds N content rows, then prints
   listening on http://127.0.0.1:PORT
 and the API key (API_KEY, or a generated one when it is unset). Ctrl-C stops the API,
-then PostgreSQL.
-
-  --port N        port to listen on (default PORT or 3000; 0 picks a free one)
-  --host H        address to listen on (default 127.0.0.1)
-  --seed N        insert N content rows after migrating
-  --ready-json    also print one JSON line {"url","apiKey","pid"} once ready (for programs)
-  --ephemeral-db  use a throwaway embedded PostgreSQL, deleted on exit (ignores .shipcheck/pg/serve)
-
-Settings come from the environment: API_KEY, API_KEYS (comma-separated), API_KEYS_FILE,
-LOG_LEVEL, CORS_ORIGINS, RATE_LIMIT_*, QUALITY_MIN_*, LOCAL_PROVIDER_LATENCY_MS,
-AI_PROVIDER_URL / AI_PROVIDER_KEY / AI_PROVIDER_TIMEOUT_MS, CIRCUIT_BREAKER_*.`;
+then PostgreSQL. Settings come from the environment: API_KEY, API_KEYS (comma-separated),
+API_KEYS_FILE, LOG_LEVEL, CORS_ORIGINS, RATE_LIMIT_*, QUALITY_MIN_*, LOCAL_PROVIDER_LATENCY_MS,
+AI_PROVIDER_URL / AI_PROVIDER_KEY / AI_PROVIDER_TIMEOUT_MS, CIRCUIT_BREAKER_*.`,
+  flags: {
+    port: { type: 'string', value: 'N', default: '3000', env: 'PORT', description: 'port to listen on (0 picks a free one)' },
+    host: { type: 'string', value: 'HOST', default: '127.0.0.1', description: 'address to listen on' },
+    seed: { type: 'string', value: 'N', default: '0', description: 'insert N content rows after migrating' },
+    'ready-json': { type: 'boolean', description: 'also print one JSON line {"url","apiKey","pid"} once ready (for programs)' },
+    'ephemeral-db': { type: 'boolean', description: 'use a throwaway embedded PostgreSQL, deleted on exit' },
+  },
+  exitCodes: '0 stopped cleanly · 2 could not start (database, port) · 104 invalid flag or setting',
+} satisfies CommandSpec;
 
 const command: Command = {
-  summary: 'Start the included API on a real PostgreSQL',
-  usage,
+  spec,
   async run(argv) {
-    const { values } = parseFlags('serve', argv, {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      seed: { type: 'string' },
-      'ready-json': { type: 'boolean' },
-      'ephemeral-db': { type: 'boolean' },
-    });
-    const port = intFlag('serve', 'port', values.port ?? process.env.PORT, 3000, 0, 65535);
-    const seed = intFlag('serve', 'seed', values.seed, 0, 0, 1_000_000);
+    const { values } = parseCommand(spec, argv);
+    const port = intFlag('port', values.port ?? process.env.PORT, 3000, 0, 65535);
+    const seed = intFlag('seed', values.seed, 0, 0, 1_000_000);
     const host = values.host ?? '127.0.0.1';
     const readyJson = values['ready-json'] ?? false;
     // Programs read stdout for the ready line; progress goes to stderr for them.

@@ -11,7 +11,7 @@ import type { SmokeResult } from '../../harness/result-types.ts';
 import { loadExceptions } from '../../smoke/a11y-exceptions.ts';
 import { runSuites } from '../../smoke/run-suites.ts';
 import { loadSmokeSettings } from '../../smoke/settings.ts';
-import { parseFlags } from '../parse-flags.ts';
+import { parseCommand, SUITE_EXIT_CODES, type CommandSpec } from '../flags.ts';
 import type { Command } from '../run-cli.ts';
 
 interface SmokeConfig { target: string; grep: string }
@@ -98,11 +98,23 @@ async function writeReport(dir: string): Promise<string | undefined> {
   }
 }
 
-const command: Command = {
+const cmdSpec = {
+  name: 'smoke',
   summary: 'Run the smoke, security and accessibility suites (Playwright + axe)',
-  usage,
+  description: usage,
+  flags: {
+    target: { type: 'string', value: 'URL', env: 'SHIPCHECK_TARGET', description: 'the deployment to check' },
+    grep: { type: 'string', value: 'RE', env: 'SHIPCHECK_SMOKE_GREP', description: 'only tests whose title or tags match' },
+    out: { type: 'string', value: 'DIR', default: 'out/<run-id>', description: 'result folder' },
+    config: { type: 'string', value: 'FILE', description: 'the shipcheck config' },
+  },
+  exitCodes: SUITE_EXIT_CODES,
+} satisfies CommandSpec;
+
+const command: Command = {
+  spec: cmdSpec,
   async run(argv) {
-    const { values } = parseFlags('smoke', argv, { target: { type: 'string' }, grep: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' } });
+    const { values } = parseCommand(cmdSpec, argv);
     const cfg = layerConfig(spec, { file: values.config, flags: { target: values.target, grep: values.grep } });
     const target = cfg.target ? checkTarget(cfg.target) : '';
     if (cfg.grep) checkGrep(cfg.grep);

@@ -179,8 +179,9 @@ export class Drill {
 
 let active: Drill | undefined;
 
-// How a drill script ends when something throws: before a drill starts (a bad flag, a missing
-// tool) it is one line and exit 2; once started, the drill cleans up and writes its journal.
+// How a drill script ends when something throws: before a drill starts it is one line, exit 104
+// for a bad flag or setting and 2 for what the harness lacks (a missing tool); once started, the
+// drill cleans up and writes its journal.
 const onFatal = (e: unknown) => {
   if ((e as Error)?.name === 'HelpShown') return;
   if (active) {
@@ -188,7 +189,7 @@ const onFatal = (e: unknown) => {
     return;
   }
   process.stderr.write(`shipcheck: ${isShipcheckError(e) ? e.message : (e as Error)?.stack ?? String(e)}\n`);
-  process.exitCode = DRILL_EXIT.error;
+  process.exitCode = isShipcheckError(e) ? e.exitCode : DRILL_EXIT.error;
 };
 process.on('uncaughtException', onFatal);
 process.on('unhandledRejection', onFatal);
