@@ -93,7 +93,10 @@ export interface RunMeta {
   kind: 'load' | 'smoke' | 'drill' | 'gate' | 'report';
   /** "k6 v1.2.3" or "node". */
   engine?: string;
+  /** The target's base URL (credentials redacted). */
   target?: string;
+  /** The target's name in shipcheck.config.ts. */
+  targetName?: string;
   gitCommit?: string;
   profile?: string;
   scenario?: string;
