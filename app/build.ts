@@ -1,7 +1,7 @@
 /**
- * Builds the included API: security headers, then ecosystem plugins (CORS, rate limit, static files),
- * then our own (PostgreSQL, metrics, auth, errors), then the routes. `server.ts` listens;
- * tests call `build()` and use `inject()` or a listener on port 0.
+ * Builds the included API: security headers, then ecosystem plugins (CORS, rate limit, static files,
+ * the OpenAPI document and its UI at /docs), then our own (PostgreSQL, metrics, auth, errors), then
+ * the routes. `server.ts` listens; tests call `build()` and use `inject()` or a listener on port 0.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { ContentCache } from './content-cache.ts';
 import { ContentGenerator } from './generation/generator.ts';
 import { ApiError, errorBody } from './http-errors.ts';
 import { isProtectedRoute, registerAuth } from './plugins/auth.ts';
+import { isDocsAsset, registerOpenApi } from './plugins/openapi.ts';
 import { registerErrorHandling } from './plugins/error-handler.ts';
 import postgres from './plugins/postgres.ts';
 import { registerRequestMetrics } from './plugins/request-metrics.ts';
@@ -79,7 +80,7 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
-      if (method !== 'HEAD') routeTable.push({ method, url: r.url, public: !isProtectedRoute(r) });
+      if (method !== 'HEAD' && !isDocsAsset(r.url)) routeTable.push({ method, url: r.url, public: !isProtectedRoute(r) });
     }
   });
 
@@ -99,6 +100,8 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
     errorResponseBuilder: (_request, ctx) => new ApiError(429, 'RATE_LIMITED', `Rate limit exceeded for this API key; retry in ${ctx.after}.`, { field: 'authorization' }),
   });
   await app.register(fastifyStatic, { root: publicDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  // Before every route, so the document describes them all.
+  await registerOpenApi(app, config);
 
   await app.register(postgres, { connectionString: config.databaseUrl, max: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs });
   registerErrorHandling(app, config.bodyLimit);

@@ -16,7 +16,10 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
   const generateLimit = { rateLimit: rateLimitFor(app.config, 'generations') };
   app.post<{ Body: GenerateBody }>('/api/v1/content/generate', {
     config: generateLimit,
-    schema: { body: generateBody, response: { 201: contentItem, ...errorResponses } },
+    schema: {
+      summary: 'Generate content on a topic, score its quality and store it', tags: ['content'], operationId: 'generateContent',
+      body: generateBody, response: { 201: contentItem, ...errorResponses },
+    },
   }, async (request, reply) => {
     const { topic, content_type, audience_level, user_id } = request.body;
     if (topic.includes('\u0000')) throw new ApiError(400, 'VALIDATION_FAILED', 'body/topic must not contain NUL characters.', { field: 'topic' });
@@ -52,7 +55,7 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
 
   app.get<{ Params: { id: number } }>('/api/v1/content/:id', {
     config: readLimit,
-    schema: { params: contentIdParams, response: { 200: contentItem, ...errorResponses } },
+    schema: { summary: 'One stored item, with its text', tags: ['content'], operationId: 'getContent', params: contentIdParams, response: { 200: contentItem, ...errorResponses } },
   }, async (request, reply) => {
     const { id } = request.params;
     let json = app.contentCache.get(id);
@@ -69,6 +72,7 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
   app.get<{ Querystring: ListQuery }>('/api/v1/content', {
     config: readLimit,
     schema: {
+      summary: 'Stored items, newest first, without their text', tags: ['content'], operationId: 'listContent',
       querystring: listQuery,
       response: {
         200: {
@@ -90,7 +94,7 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
 
   app.delete<{ Params: { id: number } }>('/api/v1/content/:id', {
     config: readLimit,
-    schema: { params: contentIdParams, response: { 204: { type: 'null' }, ...errorResponses } },
+    schema: { summary: 'Delete a stored item', tags: ['content'], operationId: 'deleteContent', params: contentIdParams, response: { 204: { type: 'null' }, ...errorResponses } },
   }, async (request, reply) => {
     const { rowCount } = await app.pg.query('delete from educational_content where id = $1', [request.params.id]);
     app.contentCache.delete([request.params.id]);

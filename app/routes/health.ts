@@ -42,6 +42,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
   app.get('/health', {
     config: publicRoute,
     schema: {
+      summary: 'Liveness: the process answers (no database call)', tags: ['health'], operationId: 'liveness',
       response: {
         200: {
           type: 'object', additionalProperties: false, required: ['status', 'timestamp', 'version', 'environment'],
@@ -57,12 +58,18 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     return { status: degraded ? 'degraded' : 'healthy', timestamp: new Date().toISOString(), version: config.version, environment: config.environment, checks };
   };
 
-  app.get('/api/v1/health', { config: publicRoute, schema: { response: { 200: healthReport, 503: healthReport } } }, async (_request, reply) => {
+  app.get('/api/v1/health', {
+    config: publicRoute,
+    schema: { summary: 'Readiness: database, AI provider, quality pipeline, disk and memory checked; 503 when one fails', tags: ['health'], operationId: 'readiness', response: { 200: healthReport, 503: healthReport } },
+  }, async (_request, reply) => {
     const r = await report();
     return reply.code(r.status === 'healthy' ? 200 : 503).send(r);
   });
 
-  app.get('/api/v1/health/detailed', { config: publicRoute, schema: { response: { 200: detailedReport, 503: detailedReport } } }, async (_request, reply) => {
+  app.get('/api/v1/health/detailed', {
+    config: publicRoute,
+    schema: { summary: 'Readiness with process, pool and configuration facts (never keys)', tags: ['health'], operationId: 'detailedHealth', response: { 200: detailedReport, 503: detailedReport } },
+  }, async (_request, reply) => {
     const r = await report();
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();

@@ -22,7 +22,14 @@ export default async function metricsRoutes(app: FastifyInstance): Promise<void>
   loopDelay.enable();
   app.addHook('onClose', async () => { loopDelay.disable(); });
 
-  app.get('/metrics', { config: { public: true } }, async (_request, reply) => {
+  app.get('/metrics', {
+    config: { public: true },
+    // Text, sent as it is: this schema only describes it in the OpenAPI document.
+    schema: {
+      summary: 'Prometheus metrics (text exposition format)', tags: ['metrics'], operationId: 'prometheusMetrics',
+      response: { 200: { description: 'Prometheus text', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    },
+  }, async (_request, reply) => {
     reply.header('content-type', m.registry.contentType);
     return m.registry.metrics();
   });
@@ -30,6 +37,7 @@ export default async function metricsRoutes(app: FastifyInstance): Promise<void>
   app.get('/api/v1/metrics', {
     config: readLimit,
     schema: {
+      summary: 'Requests by route, latency percentiles, error rates and process resources', tags: ['metrics'], operationId: 'serviceMetrics',
       response: {
         200: {
           type: 'object', additionalProperties: false, required: ['timestamp', 'uptime_s', 'requests', 'latency_ms', 'error_rates', 'process'],
@@ -74,6 +82,7 @@ export default async function metricsRoutes(app: FastifyInstance): Promise<void>
   app.get('/api/v1/metrics/educational', {
     config: readLimit,
     schema: {
+      summary: 'Quality distribution, content-type popularity and generation outcomes', tags: ['metrics'], operationId: 'educationalMetrics',
       response: {
         200: {
           type: 'object', additionalProperties: false,

@@ -22,6 +22,7 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string } }>('/api/v1/users/:id/export', {
     config: readLimit,
     schema: {
+      summary: 'GDPR access: everything stored about a user', tags: ['users'], operationId: 'exportUser',
       params: userIdParams,
       response: {
         200: {
@@ -59,6 +60,7 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
   app.delete<{ Params: { id: string } }>('/api/v1/users/:id', {
     config: readLimit,
     schema: {
+      summary: 'GDPR erasure: delete a user and their content, recorded in the audit log', tags: ['users'], operationId: 'deleteUser',
       params: userIdParams,
       response: {
         200: {
