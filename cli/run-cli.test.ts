@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -39,4 +41,36 @@ describe('help', () => {
     expect(drill.stdout).toContain('Usage: shipcheck drill pitr');
     expect(drill.stdout).toContain('--rpo-target');
   });
+});
+
+describe('CLI consistency', () => {
+  it('suggests the command meant by a typo', async () => {
+    const r = await shipcheck('gaet');
+    expect(r.code).toBe(104);
+    expect(r.stderr.trim()).toMatch(/^shipcheck: Unknown command "gaet"\. Did you mean "shipcheck gate"\? The commands are: /);
+  });
+
+  it('suggests the flag meant by a typo, naming the command', async () => {
+    const r = await shipcheck('gate', '--profle', 'test');
+    expect(r.code).toBe(104);
+    expect(r.stderr.trim()).toBe('shipcheck: gate: unknown flag --profle (did you mean --profile?). Run "shipcheck gate --help" for its flags.');
+  });
+
+  it('"shipcheck help <command>" prints the same help as "<command> --help", with every flag and its default', async () => {
+    const names = fs.readdirSync(path.join(import.meta.dirname, 'commands')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3));
+    expect(names).toEqual(expect.arrayContaining(['build', 'drill', 'gate', 'init', 'load', 'manifest', 'report', 'run', 'serve', 'smoke']));
+    for (const name of names) {
+      const viaHelp = await shipcheck('help', name);
+      const viaFlag = await shipcheck(name, '--help');
+      expect(viaHelp.code, name).toBe(0);
+      expect(viaHelp.stdout, name).toBe(viaFlag.stdout);
+      const { default: command } = await import(`./commands/${name}.ts`);
+      expect(viaHelp.stdout, name).toContain(`Usage: shipcheck ${name}`);
+      expect(viaHelp.stdout, name).toContain('Exit codes: ');
+      for (const [flag, def] of Object.entries(command.spec.flags as Record<string, { default?: string }>)) {
+        expect(viaHelp.stdout, `${name} --${flag}`).toContain(`--${flag}`);
+        if (def.default !== undefined) expect(viaHelp.stdout, `${name} --${flag} default`).toContain(`default: ${def.default}`);
+      }
+    }
+  }, 120_000);
 });

@@ -26,7 +26,7 @@ const args = drillArgs('ai-outage', {
   'breaker-reset-ms': 2000,   // how long it stays open before a trial call
   'read-rate': 40,            // reads per second throughout
   'generate-rate': 4,         // generations per second throughout
-  'read-p95-ms': 200,         // the API's read SLO (scenarios/lib/slo.ts)
+  'read-p95-ms': 200,         // the API's reads SLO (slo.groups.reads in shipcheck.config.ts)
   'read-p99-ms': 500,
   'fail-fast-ms': 250,        // a generation rejected by the open breaker answers within this (p95)
   'close-target': 30,         // seconds from provider recovery to the breaker closed

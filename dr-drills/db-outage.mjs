@@ -67,7 +67,13 @@ const outage = await drill.step(`Disaster: stop PostgreSQL for ${args['outage-se
   await steady.cluster.stop()
   const stoppedAt = Date.now()
   say(`PostgreSQL stopped (fast shutdown) in ${secondsBetween(at, stoppedAt)} s`)
-  await sleep(Math.max(0, args['outage-seconds'] * 1000 - (Date.now() - at)))
+  // The outage lasts its length from the moment PostgreSQL is down, however long stopping took,
+  // and until every stream has answers to judge in the window (a busy machine sends fewer).
+  const judgedFrom = stoppedAt + 1000
+  const enough = () => ['health', 'reads', 'writes'].every((k) => streams[k].between(judgedFrom, Date.now()).length >= 3)
+  const latest = stoppedAt + args['outage-seconds'] * 1000 + 30_000
+  while ((Date.now() < stoppedAt + args['outage-seconds'] * 1000 || !enough()) && Date.now() < latest) await sleep(50)
+  if (!enough()) say(`only ${['health', 'reads', 'writes'].map((k) => `${streams[k].between(judgedFrom, Date.now()).length} ${k}`).join(', ')} answers in the outage window after 30 s more`)
   return { at, stoppedAt }
 })
 

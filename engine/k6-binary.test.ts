@@ -54,6 +54,31 @@ describe('real k6 (a replaying stand-in)', () => {
     expect(series.reduce((a, s) => a + s.totals.count, 0)).toBe(recorded);
   });
 
+  it('shipcheck run --engine k6 hands the script and its k6 flags to k6 as given', async () => {
+    const dir = tempDir();
+    const script = path.join(dir, 'script.js');
+    // The stand-in replays a recording and writes the summary where SHIPCHECK_SUMMARY_JSON says.
+    fs.writeFileSync(script, 'export default async function () {}\nexport function handleSummary() { return {}; }\n');
+    const argsFile = path.join(dir, 'args.json');
+    const summary = path.join(dir, 'summary.json');
+    const out = path.join(dir, 'out.json.gz');
+    const r = await shipcheck(['run', '--engine', 'k6', '-u', '2', '-d', '5s', '-e', `SHIPCHECK_SUMMARY_JSON=${summary}`, '--tag', 'team=web', '-o', `json=${out}`, '--no-thresholds', '-q', script],
+      { env: { PATH: process.env.PATH!, FAKE_K6_ARGS: argsFile } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(argsFile, 'utf8'))).toEqual([
+      'run', '--vus', '2', '--duration', '5s', '-e', `SHIPCHECK_SUMMARY_JSON=${summary}`, '--tag', 'team=web', '--out', `json=${out}`, '--no-thresholds', '--quiet', script,
+    ]);
+  });
+
+  it('shipcheck run passes on k6\'s exit code', async () => {
+    const dir = tempDir();
+    const script = path.join(dir, 'script.js');
+    fs.writeFileSync(script, 'export default async function () {}\nexport function handleSummary() { return {}; }\n');
+    const r = await shipcheck(['run', '--engine', 'auto', '-e', `SHIPCHECK_SUMMARY_JSON=${path.join(dir, 's.json')}`, '-o', `json=${path.join(dir, 'o.json')}`, script],
+      { env: { PATH: process.env.PATH!, FAKE_K6_EXIT: '99' } });
+    expect(r.code).toBe(99);
+  });
+
   it('shipcheck load --engine k6 writes the result folder and says which engine ran', async () => {
     const server = await startServer();
     const out = path.join(tempDir(), 'result');

@@ -14,6 +14,8 @@ import { foldNdjson } from '../harness/timeseries/ndjson.ts';
 
 /** async default functions (0.43) and global timers (0.51): what the scenarios need. */
 export const MIN_K6_VERSION = '0.51.0';
+/** k6's code for a run stopped from outside. */
+const EXIT_INTERRUPTED = 105;
 
 export interface K6Binary { path: string; version: string }
 
@@ -81,6 +83,8 @@ export interface K6RunOptions {
   summaryExport?: string;
   quiet?: boolean;
   extraArgs?: string[];
+  /** Stops k6 like Ctrl-C does (SIGINT: teardown, summary, exit 105) when it aborts. */
+  signal?: AbortSignal;
 }
 
 export interface K6RunResult { exitCode: number; summary: K6SummaryData; timeseries: Timeseries; ndjson: string; hadOwnHandleSummary: boolean }
@@ -98,15 +102,36 @@ export async function runWithK6(o: K6RunOptions): Promise<K6RunResult> {
   const child = spawn(o.k6.path, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const onSigint = () => child.kill('SIGINT');
   process.on('SIGINT', onSigint);
+  if (o.signal?.aborted) onSigint();
+  else o.signal?.addEventListener('abort', onSigint, { once: true });
   const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('close', (c, s) => resolve({ code: c, signal: s }));
     child.on('error', () => resolve({ code: null, signal: null }));
   });
   process.removeListener('SIGINT', onSigint);
+  o.signal?.removeEventListener('abort', onSigint);
   fs.rmSync(entry, { force: true });
   if (!fs.existsSync(summaryFile)) throw fail('SHIPCHECK_ERR_K6_RUN', { how: describeExit(code, signal), file: summaryFile });
   const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as K6SummaryData;
   const fold = fs.existsSync(ndjson) ? await foldNdjson(ndjson) : undefined;
   const timeseries: Timeseries = fold?.timeseries ?? { version: 1, startMs: Date.now(), bucketSeconds: 1, percentiles: [], series: [] };
   return { exitCode: code ?? 105, summary, timeseries, ndjson, hadOwnHandleSummary: false };
+}
+
+/**
+ * `k6 <args>` with the terminal passed through, as `shipcheck run --engine k6` does it; resolves
+ * with k6's exit code (105 when it died of a signal). `signal` stops it like Ctrl-C.
+ */
+export async function execK6(k6: K6Binary, args: string[], signal?: AbortSignal): Promise<number> {
+  const child = spawn(k6.path, args, { stdio: ['inherit', 'inherit', 'inherit'] });
+  const stop = () => child.kill('SIGINT');
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
+  const r = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.on('close', (code, sig) => resolve({ code, signal: sig }));
+    child.on('error', (error) => resolve({ code: null, signal: null, error }));
+  });
+  signal?.removeEventListener('abort', stop);
+  if (r.error) throw fail('SHIPCHECK_ERR_K6_RUN', { how: `could not be started (${r.error.message})`, file: 'a summary' });
+  return r.code ?? EXIT_INTERRUPTED;
 }

@@ -59,6 +59,8 @@ export interface RunOptions {
   workers?: number;
   /** Handle SIGINT (Ctrl-C) as k6 does: stop, teardown, summary, exit 105. Default true. */
   handleSignals?: boolean;
+  /** Stops the test like Ctrl-C does (teardown, summary, exit 105) when it aborts. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -190,6 +192,9 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     rt.stop({ kind: 'signal', signal: 'SIGINT' });
   };
   if (o.handleSignals !== false) process.on('SIGINT', onSigint);
+  const onAbort = () => rt.stop({ kind: 'signal', signal: 'SIGINT' });
+  if (o.signal?.aborted) onAbort();
+  else o.signal?.addEventListener('abort', onAbort, { once: true });
 
   let exitCode: number = EXIT.ok;
   let message: string | undefined;
@@ -269,6 +274,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     }
   }
   if (o.handleSignals !== false) process.removeListener('SIGINT', onSigint);
+  o.signal?.removeEventListener('abort', onAbort);
   loopDelay.disable();
   const lagP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : 0;
   if (lagP99Ms > 50 && (o.workers ?? 1) <= 1) {

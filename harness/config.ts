@@ -1,13 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { fail } from './errors.ts';
 
 /**
- * One typed config per tool, layered once at the entry point:
- * defaults < shipcheck.config.json (its `<tool>` section) < allowlisted SHIPCHECK_* env vars
- * < CLI flags. Validated with a JSON schema that rejects unknown keys, reporting every problem
- * at once; the result is frozen. A layer that silently overrides another is announced.
+ * One typed settings object per tool, layered once at the entry point:
+ * defaults < the config file's section (`gate: { ... }` in shipcheck.config.ts) < allowlisted
+ * SHIPCHECK_* variables < CLI flags. Validated with a JSON schema that rejects unknown keys,
+ * reporting every problem at once; the result is frozen. A layer that overrides another
+ * layer's value is announced, so no setting changes silently.
  */
 export interface ConfigSpec<T extends object> {
   tool: string;
@@ -21,9 +20,9 @@ export interface ConfigSpec<T extends object> {
 export interface ConfigSources {
   flags: Partial<Record<string, unknown>>;
   env?: NodeJS.ProcessEnv;
-  /** Explicit config file; default `shipcheck.config.json` in cwd when present. */
-  file?: string;
-  cwd?: string;
+  /** The tool's section of the config file, and the file's name for messages. */
+  section?: Record<string, unknown>;
+  sectionSource?: string;
   warn?: (line: string) => void;
 }
 
@@ -48,21 +47,7 @@ export function layerConfig<T extends object>(spec: ConfigSpec<T>, src: ConfigSo
     }
   };
   for (const k of Object.keys(spec.defaults)) origin.set(k, 'defaults');
-
-  const file = src.file ?? path.join(src.cwd ?? process.cwd(), 'shipcheck.config.json');
-  if (fs.existsSync(file)) {
-    let parsed: unknown;
-    try { parsed = JSON.parse(fs.readFileSync(file, 'utf8')); } catch (e) {
-      throw fail('SHIPCHECK_ERR_CONFIG', { problems: `${file} is not valid JSON (${(e as Error).message})` });
-    }
-    const section = (parsed as Record<string, unknown>)?.[spec.tool];
-    if (section !== undefined) {
-      if (typeof section !== 'object' || section === null || Array.isArray(section)) problems.push(`${file}: "${spec.tool}" must be an object`);
-      else apply(section as Record<string, unknown>, path.basename(file));
-    }
-  } else if (src.file) {
-    throw fail('SHIPCHECK_ERR_CONFIG', { problems: `config file ${src.file} does not exist` });
-  }
+  if (src.section) apply(src.section, src.sectionSource ?? 'the config file');
 
   const fromEnv: Record<string, unknown> = {};
   for (const [name, { key, parse }] of Object.entries(spec.env)) {
@@ -82,14 +67,16 @@ export function layerConfig<T extends object>(spec: ConfigSpec<T>, src: ConfigSo
   apply(src.flags as Record<string, unknown>, 'command-line flags');
 
   const validate = ajv.compile({ type: 'object', properties: spec.properties, additionalProperties: false });
-  if (!validate(merged)) problems.push(...(validate.errors ?? []).map((e) => describe(spec.tool, e)));
+  if (!validate(merged)) problems.push(...(validate.errors ?? []).map((e) => describe(spec.tool, e, origin)));
   if (problems.length) throw fail('SHIPCHECK_ERR_CONFIG', { problems: problems.join('; ') });
   return Object.freeze(merged as T);
 }
 
-function describe(tool: string, e: ErrorObject): string {
+function describe(tool: string, e: ErrorObject, origin: Map<string, string>): string {
+  const key = e.instancePath.split('/')[1] ?? '';
   const where = `${tool}${e.instancePath.replace(/\//g, '.')}`;
+  const from = key && origin.get(key) && origin.get(key) !== 'defaults' ? ` (from ${origin.get(key)})` : '';
   if (e.keyword === 'additionalProperties') return `${where}: unknown setting "${(e.params as { additionalProperty: string }).additionalProperty}"`;
-  if (e.keyword === 'enum') return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-  return `${where} ${e.message}`;
+  if (e.keyword === 'enum') return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}${from}`;
+  return `${where} ${e.message}${from}`;
 }

@@ -43,6 +43,18 @@ export const errors = {
   SHIPCHECK_ERR_TARGET_AMBIGUOUS: def(EXIT.invalidConfig, (p) =>
     `${p.file} describes ${p.count} targets (${p.known}): pick one with --target NAME, or set gate.target in the file.`),
 
+  // --- shipcheck init ---
+  SHIPCHECK_ERR_OPENAPI_INPUT: def(EXIT.invalidConfig, (p) =>
+    `Cannot use the OpenAPI document ${p.source}: ${p.reason}. ${p.fix} Nothing was written.`),
+  SHIPCHECK_ERR_INIT_EXISTS: def(EXIT.invalidConfig, (p) =>
+    `${p.file} already exists, and shipcheck init does not overwrite it. Pass --force to replace it, or --out FILE to write another file.`),
+  SHIPCHECK_ERR_INIT_NO_PACKAGE: def(EXIT.invalidConfig, (p) =>
+    `${p.file} would import { defineConfig } from 'shipcheck', but no shipcheck package resolves from ${p.dir}. Install it there (npm install --save-dev shipcheck), or write the config into a project that has it (--out FILE). Nothing was written.`),
+  SHIPCHECK_ERR_INIT_CONFIG: def(EXIT.invalidConfig, (p) =>
+    `The config made from ${p.source} does not pass shipcheck's own checks, so nothing was written to ${p.file}: ${p.reason}\nFix the document where it says, or write the config by hand.`),
+  SHIPCHECK_ERR_INIT_WRITE: def(EXIT.harness, (p) =>
+    `Cannot write ${p.file}: ${p.reason}.`),
+
   // --- PostgreSQL provisioning ---
   SHIPCHECK_ERR_PG_UNREACHABLE: def(EXIT.harness, (p) =>
     `Cannot connect to the PostgreSQL at DATABASE_URL (${p.url}): ${p.reason}. Check that the server is running and the URL is right, or unset DATABASE_URL to let shipcheck start an embedded PostgreSQL.`),
@@ -74,18 +86,20 @@ export const errors = {
     `Chromium at ${p.path} did not start: ${p.reason}. Check that it runs ("${p.path} --headless --no-sandbox --version"), reinstall it (apt-get install -y chromium), or set CHROMIUM_PATH to another Chromium.`),
   SHIPCHECK_ERR_SMOKE_RUNNER: def(EXIT.harness, (p) =>
     `The Playwright test runner ${p.how} without writing ${p.file}. Its output is above; the full log is ${p.log}.`),
+  SHIPCHECK_ERR_SMOKE_RUNNER_FAILED: def(EXIT.harness, (p) =>
+    `The Playwright test runner exited with code ${p.code} although no test failed (an error outside the tests). Its log is ${p.log}.`),
   SHIPCHECK_ERR_SMOKE_NO_TESTS: def(EXIT.invalidConfig, (p) =>
-    `No smoke test matches --grep ${JSON.stringify(p.grep)}. The suites are tagged @smoke, @a11y and @security; a --grep is a regular expression over test titles and tags.`),
+    `No smoke test matches --grep ${JSON.stringify(p.grep)}. The suites are tagged @smoke, @security, @a11y and @vitals; a --grep is a regular expression over test titles and tags.`),
   SHIPCHECK_ERR_SMOKE_UNREACHABLE: def(EXIT.harness, (p) =>
-    `Cannot reach the smoke target ${p.url} (GET /health: ${p.reason}). Check --target (or SHIPCHECK_TARGET) and that the deployment is up and reachable from here.`),
+    `Cannot reach target "${p.target}" at ${p.url} (GET ${p.path}: ${p.reason}). Check its baseUrl in ${p.where} (or --target URL) and that the deployment is up and reachable from here.`),
 
   // --- scenarios: bundling and manifests ---
   SHIPCHECK_ERR_BUNDLE: def(EXIT.scriptException, (p) =>
     `Cannot bundle the scenario: ${p.where}${p.more}. Fix the source and run "shipcheck build" again.`),
   SHIPCHECK_ERR_BUNDLE_MANY: def(EXIT.scriptException, (p) =>
     `${p.count} scenarios failed to bundle:${p.details}\nFix the sources and run "shipcheck build" again.`),
-  SHIPCHECK_ERR_SCENARIO_UNKNOWN: def(EXIT.invalidConfig, (p) =>
-    `No scenario named "${p.name}" in scenarios/. Known scenarios: ${p.known}.`),
+  SHIPCHECK_ERR_SHAPE_UNKNOWN: def(EXIT.invalidConfig, (p) =>
+    `No load shape or script named "${p.name}"${p.hint}. The shapes: ${p.shapes}${p.scripts}; or give the path of a k6 script (.js or .ts).`),
   SHIPCHECK_ERR_MANIFEST_TOO_BIG: def(EXIT.invalidConfig, (p) =>
     `The bundle ${p.file} is ${p.size} bytes, over the 1 MiB (1048576 bytes) a Kubernetes ConfigMap can hold. Package it with "k6 archive ${p.file}" and mount the archive from a volume instead of a ConfigMap.`),
 

@@ -128,6 +128,18 @@ export interface SmokeResult {
   }>;
   /** Which axe impacts fail the gate, and what "incomplete" results do. */
   policy: { failOn: string[]; incomplete: 'ignore' | 'warn' | 'fail' };
+  /** Each page measured in Chromium, with its budgets (absent in results written before pages had budgets). */
+  vitals?: SmokeVitals[];
+}
+/** One page's web vitals: ms from navigation start (CLS is unitless); null when Chromium reported none. */
+export interface SmokeVitals {
+  page: string;
+  url: string;
+  fcpMs: number | null;
+  lcpMs: number | null;
+  cls: number;
+  loadMs: number | null;
+  budgets: { fcpMs: number; lcpMs: number; cls: number; loadMs: number };
 }
 
 // ---------------------------------------------------------------- drills/<name>.json
@@ -167,9 +179,25 @@ export interface DrillJournal {
 }
 
 // ---------------------------------------------------------------- gate.json
-export interface GateVerdict {
-  verdict: 'pass' | 'fail' | 'error';
-  exitCode: 0 | 1 | 2;
-  reasons: string[];
-  stages: Array<{ name: string; status: 'pass' | 'fail' | 'error' | 'skipped'; detail: string; resultDir?: string }>;
+/** What happened to one stage of the gate: facts only; whether it passed is the verdict's call (reports/verdict.ts). */
+export interface GateStage {
+  /** `smoke`, `load`, or `script <name>` for one of the target's own k6 scripts. */
+  name: string;
+  /** It ran to its end; it could not run (a harness error); it was skipped; or it was interrupted. */
+  outcome: 'ran' | 'error' | 'skipped' | 'interrupted';
+  /** The suite's exit code when it ran (k6's for load and scripts). */
+  exitCode?: number;
+  /** Why it could not run or was skipped, or what the script said when it aborted. */
+  detail?: string;
+  /** Where its results are, relative to the gate's folder (scripts: `scripts/<name>`). */
+  resultDir?: string;
+}
+export interface GateRecord {
+  /** The target gated (its name in shipcheck.config.ts). */
+  target: string;
+  stages: GateStage[];
+  /** Copied from the one verdict (reports/verdict.ts) once the report is written, for tools that read gate.json. */
+  verdict?: 'pass' | 'fail' | 'error' | 'interrupted';
+  exitCode?: number;
+  reasons?: string[];
 }

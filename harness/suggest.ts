@@ -9,6 +9,6 @@ export function suggest(word: string, known: readonly string[]): string | undefi
   const near = closest(word, [...known]);
   const a = word.toLowerCase();
   const b = near.toLowerCase();
-  const close = a.startsWith(b) || b.startsWith(a) || distance(a, b) <= Math.max(1, Math.floor(Math.max(a.length, b.length) / 3));
+  const close = a.startsWith(b) || b.startsWith(a) || distance(a, b) <= Math.ceil(Math.max(a.length, b.length) / 3);
   return close ? near : undefined;
 }

@@ -7,7 +7,8 @@ export function esc(s: unknown): string {
 
 export function fmtMs(ms: number): string {
   if (ms >= 60_000) return `${(ms / 60_000).toFixed(1)} min`;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  // Whole seconds read as 3 s, not 3.00 s; others keep two decimals.
+  if (ms >= 1000) return `${Number((ms / 1000).toFixed(2))} s`;
   if (ms >= 100) return `${ms.toFixed(0)} ms`;
   if (ms >= 10) return `${ms.toFixed(1)} ms`;
   return `${ms.toFixed(2)} ms`;
@@ -21,12 +22,13 @@ export function fmtPct(p: number): string {
   return `${Math.abs(p) >= 10 || p === 0 ? p.toFixed(1) : p.toFixed(2)} %`;
 }
 
+/** Binary units, as memory budgets are written (512 MiB). */
 export function fmtBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
   let x = n;
-  while (Math.abs(x) >= 1000 && i < units.length - 1) { x /= 1000; i++; }
-  return `${i === 0 ? x.toFixed(0) : x.toFixed(1)} ${units[i]}`;
+  while (Math.abs(x) >= 1024 && i < units.length - 1) { x /= 1024; i++; }
+  return `${i === 0 ? x.toFixed(0) : Number.isInteger(x) ? x.toFixed(0) : x.toFixed(1)} ${units[i]}`;
 }
 
 export function fmtValue(v: number | undefined, unit: Unit): string {

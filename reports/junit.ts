@@ -35,9 +35,9 @@ export function renderJunit(m: ReportModel): string {
     const observed = fmtValue(t.observed, t.unit);
     const limit = t.limit !== undefined ? `${t.operator} ${fmtValue(t.limit, t.unit)}` : t.expression;
     return {
-      classname: `thresholds.${t.metric}`,
-      name: t.expression,
-      failure: t.ok ? undefined : { type: 'threshold', message: `${t.metric} ${t.expression}: observed ${observed}, limit ${limit}`, body: `observed=${t.observed ?? 'n/a'} limit=${t.limit ?? 'n/a'} operator=${t.operator ?? 'n/a'}${t.margin ? ` margin=${t.margin.absolute}` : ''}` },
+      classname: `thresholds.${t.source ? `script.${t.source}.` : ''}${t.metric}`,
+      name: t.label ? `${t.expression} (${t.label})` : t.expression,
+      failure: t.ok ? undefined : { type: 'threshold', message: `${t.source ? `script ${t.source}: ` : ''}${t.metric} ${t.expression}: observed ${observed}, limit ${limit}${t.label ? ` (${t.label})` : ''}`, body: `observed=${t.observed ?? 'n/a'} limit=${t.limit ?? 'n/a'} operator=${t.operator ?? 'n/a'}${t.margin ? ` margin=${t.margin.absolute}` : ''}` },
     };
   })]);
   suites.push(['checks', m.checks.map((k) => {

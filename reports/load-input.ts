@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fail } from '../harness/errors.ts';
-import type { DrillJournal, GateVerdict, K6SummaryData, RunMeta, SmokeResult, Timeseries } from '../harness/result-types.ts';
+import type { DrillJournal, GateRecord, K6SummaryData, RunMeta, SmokeResult, Timeseries } from '../harness/result-types.ts';
+import type { Target } from '../harness/target/types.ts';
 import { foldNdjson } from '../harness/timeseries/ndjson.ts';
 import { summaryFromFold } from './fold-summary.ts';
 import { environmentSecrets, scrubDeep } from './secrets.ts';
@@ -21,12 +22,24 @@ export interface ReportInput {
   meta?: RunMeta;
   smoke?: SmokeResult;
   drills: DrillJournal[];
-  gate?: GateVerdict;
+  gate?: GateRecord;
+  /** The target the run checked (target.json): names endpoints, budgets and service timings in the verdict. */
+  target?: Target;
+  /** The target's own k6 scripts the gate ran, each from its `scripts/<name>/` folder. */
+  scripts: ScriptRun[];
   /** Set when a k6 NDJSON recording was folded: its path, for the run facts. */
   foldedFrom?: string;
 }
 
-const RESULT_FILES = new Set(['summary.json', 'timeseries.json', 'meta.json', 'smoke.json', 'gate.json']);
+export interface ScriptRun {
+  name: string;
+  /** Relative to the result folder. */
+  dir: string;
+  summary?: K6SummaryData;
+  meta?: RunMeta;
+}
+
+const RESULT_FILES = new Set(['summary.json', 'timeseries.json', 'meta.json', 'smoke.json', 'gate.json', 'target.json']);
 
 function readJsonFile<T>(file: string): T | undefined {
   if (!fs.existsSync(file)) return undefined;
@@ -94,6 +107,18 @@ async function fold(file: string, opts: LoadOptions): Promise<{ summary: K6Summa
   return { summary: summaryFromFold(f), timeseries: f.timeseries, meta };
 }
 
+/** The result folders of the target's own scripts, `scripts/<name>/`, in name order. */
+function readScripts(dir: string): ScriptRun[] {
+  const root = path.join(dir, 'scripts');
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort().map((name) => ({
+    name,
+    dir: path.join('scripts', name),
+    summary: readJsonFile<K6SummaryData>(path.join(root, name, 'summary.json')),
+    meta: readJsonFile<RunMeta>(path.join(root, name, 'meta.json')),
+  }));
+}
+
 export async function loadReportInput(source: string, opts: LoadOptions = {}): Promise<ReportInput> {
   const abs = path.resolve(source);
   if (!fs.existsSync(abs)) throw fail('SHIPCHECK_ERR_REPORT_INPUT', { path: source, reason: 'it does not exist' });
@@ -101,7 +126,7 @@ export async function loadReportInput(source: string, opts: LoadOptions = {}): P
   let input: ReportInput;
   if (fs.statSync(abs).isFile()) {
     if (!isK6JsonOutput(abs)) throw fail('SHIPCHECK_ERR_REPORT_INPUT', { path: source, reason: 'the file is not k6 --out json output (its first line is not a k6 Metric or Point)' });
-    input = { source: abs, drills: [], foldedFrom: abs, ...(await fold(abs, opts)) };
+    input = { source: abs, drills: [], scripts: [], foldedFrom: abs, ...(await fold(abs, opts)) };
   } else {
     const drillsDir = path.join(abs, 'drills');
     const drills = fs.existsSync(drillsDir)
@@ -113,8 +138,10 @@ export async function loadReportInput(source: string, opts: LoadOptions = {}): P
       timeseries: readJsonFile<Timeseries>(path.join(abs, 'timeseries.json')),
       meta: readJsonFile<RunMeta>(path.join(abs, 'meta.json')),
       smoke: readJsonFile<SmokeResult>(path.join(abs, 'smoke.json')),
-      gate: readJsonFile<GateVerdict>(path.join(abs, 'gate.json')),
+      gate: readJsonFile<GateRecord>(path.join(abs, 'gate.json')),
+      target: readJsonFile<Target>(path.join(abs, 'target.json')),
       drills,
+      scripts: readScripts(abs),
     };
     if (!input.summary || !input.timeseries) {
       const [recording] = findK6JsonOutputs(abs);

@@ -3,10 +3,13 @@
  * renderers only format this. Numbers come from summary.json when it has them (the engine's
  * own figures) and from timeseries.json otherwise.
  */
-import type { DrillJournal, GateVerdict, K6Group, K6SummaryData, RunMeta, ScenarioMeta, SmokeResult, Timeseries, TimeseriesSeries } from '../harness/result-types.ts';
+import type { DrillJournal, GateRecord, K6Group, K6SummaryData, ScenarioMeta, SmokeResult, Timeseries, TimeseriesSeries } from '../harness/result-types.ts';
 import type { ReportInput } from './load-input.ts';
-import { fmtDelta, fmtValue } from './format.ts';
+import { labelMetric } from './metric-labels.ts';
 import { margin, parseMetricKey, parseThreshold, type Operator } from './thresholds.ts';
+import { decideVerdict, type Verdict } from './verdict.ts';
+
+export type { Verdict };
 
 export interface Tolerance {
   /** p95 latency may grow by this many percent over the baseline. */
@@ -27,6 +30,12 @@ export interface ThresholdRow {
   metric: string;
   expression: string;
   ok: boolean;
+  /** The target's own script it belongs to; absent for the main run. */
+  source?: string;
+  /** What the metric judges, in words (endpoint, group, budget, service timing). */
+  label?: string;
+  /** The aggregate the expression reads: "p(95)", "rate", "max", ... */
+  aggregate?: string;
   observed?: number;
   operator?: Operator;
   limit?: number;
@@ -75,14 +84,6 @@ export interface ChartData {
   latencyOf: 'successful requests' | 'all requests';
 }
 
-export interface Verdict {
-  status: 'pass' | 'fail' | 'error';
-  exitCode: number;
-  reasons: string[];
-  failedThresholds: number;
-  regressions: number;
-  failedSuites: string[];
-}
 
 export interface ReportModel {
   title: string;
@@ -105,7 +106,7 @@ export interface ReportModel {
   baseline?: { source: string; rows: BaselineRow[]; tolerance: Tolerance };
   smoke?: SmokeResult;
   drills: DrillJournal[];
-  gate?: GateVerdict;
+  gate?: GateRecord;
 }
 
 // ------------------------------------------------------------------ helpers
@@ -155,23 +156,37 @@ export function durationSeconds(input: ReportInput): number {
 
 // ------------------------------------------------------------------ panels
 
-export function thresholdRows(input: ReportInput): ThresholdRow[] {
+function rowsOf(summary: K6SummaryData | undefined, input: ReportInput, source?: string): ThresholdRow[] {
   const rows: ThresholdRow[] = [];
-  for (const [metric, m] of Object.entries(input.summary?.metrics ?? {})) {
+  // A script's observed values come from its own summary; only the main run has a time series to fall back on.
+  const from: ReportInput = source ? { ...input, summary, timeseries: undefined } : input;
+  for (const [metric, m] of Object.entries(summary?.metrics ?? {})) {
     for (const [expression, { ok }] of Object.entries(m.thresholds ?? {})) {
       const p = parseThreshold(expression);
-      const row: ThresholdRow = { metric, expression, ok, unit: unitOf(input.summary, metric, p?.aggregate ?? '') };
+      const label = labelMetric(metric, input.target);
+      const row: ThresholdRow = {
+        metric, expression, ok, ...(source ? { source } : {}),
+        ...(label.what !== metric ? { label: label.what } : {}),
+        unit: p?.aggregate === 'count' ? 'count' : label.unit ?? unitOf(summary, metric, p?.aggregate ?? ''),
+      };
       if (p) {
+        row.aggregate = p.aggregate;
         row.operator = p.operator;
         row.limit = p.limit;
-        row.observed = observedFor(input, metric, p.aggregate, p.percentile);
+        row.observed = observedFor(from, metric, p.aggregate, p.percentile);
         if (row.observed !== undefined) row.margin = margin(row.observed, p.operator, p.limit);
       }
       rows.push(row);
     }
   }
-  // Failures first, then by metric, so the reason for a red banner is the first row read.
-  return rows.sort((a, b) => Number(a.ok) - Number(b.ok) || a.metric.localeCompare(b.metric));
+  return rows;
+}
+
+/** Every threshold: the main run's, then each of the target's own scripts'. */
+export function thresholdRows(input: ReportInput): ThresholdRow[] {
+  const rows = [...rowsOf(input.summary, input), ...input.scripts.flatMap((s) => rowsOf(s.summary, input, s.name))];
+  // Failures first, then by script and metric, so the reason for a red banner is the first row read.
+  return rows.sort((a, b) => Number(a.ok) - Number(b.ok) || (a.source ?? '').localeCompare(b.source ?? '') || a.metric.localeCompare(b.metric));
 }
 
 function allChecks(g: K6Group | undefined, out: Array<{ group: string; name: string; passes: number; fails: number }> = []) {
@@ -414,49 +429,6 @@ export function compareBaseline(current: KeyFigures | undefined, baseline: KeyFi
 
 // ------------------------------------------------------------------ verdict and facts
 
-const HARNESS_EXIT_CODES = new Set([2, 100, 101, 104, 105, 107, 108]);
-
-function verdictOf(m: Omit<ReportModel, 'verdict' | 'facts' | 'title'>, meta: RunMeta | undefined): Verdict {
-  const reasons: string[] = [];
-  const failedSuites: string[] = [];
-  const failedThresholds = m.thresholds.filter((t) => !t.ok);
-  for (const t of failedThresholds) {
-    const detail = t.observed !== undefined && t.limit !== undefined ? `: observed ${fmtValue(t.observed, t.unit)}, limit ${t.operator} ${fmtValue(t.limit, t.unit)}` : '';
-    reasons.push(`threshold ${t.metric} "${t.expression}" failed${detail}`);
-  }
-  if (m.smoke) {
-    if (m.smoke.failed > 0) { failedSuites.push('smoke'); reasons.push(`smoke: ${m.smoke.failed} of ${m.smoke.tests.length} tests failed`); }
-    const failOn = new Set(m.smoke.policy?.failOn ?? ['critical', 'serious']);
-    const a11yFails = m.smoke.a11y.filter((p) => Object.entries(p.violations).some(([impact, n]) => failOn.has(impact) && n > 0));
-    if (a11yFails.length) { failedSuites.push('accessibility'); reasons.push(`accessibility: violations (${[...failOn].join('/')}) on ${a11yFails.map((p) => p.page).join(', ')}`); }
-  }
-  for (const d of m.drills) {
-    if (d.verdict !== 'pass') {
-      failedSuites.push(`drill ${d.drill}`);
-      const missed = d.objectives.filter((o) => !o.passed).map((o) => `${o.name} (${o.observed}, target ${o.target})`);
-      reasons.push(`drill ${d.drill}: ${d.verdict}${missed.length ? ` — ${missed.join('; ')}` : d.error ? ` — ${d.error}` : ''}`);
-    }
-  }
-  const regressions = m.baseline?.rows.filter((r) => r.regression) ?? [];
-  for (const r of regressions) {
-    const pct = r.deltaPct !== undefined ? `, ${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)} %` : '';
-    reasons.push(`regression against the baseline: ${r.label} ${fmtValue(r.current, r.unit)} vs ${fmtValue(r.baseline, r.unit)} (${fmtDelta(r.delta, r.unit)}${pct}; ${r.rule})`);
-  }
-  // The gate's own reasons restate what the panels above already found; they are added only
-  // when nothing else explains a failed gate (a harness error, a stage that could not run).
-  if (m.gate && m.gate.verdict !== 'pass' && reasons.length === 0) for (const r of m.gate.reasons) reasons.push(`gate: ${r}`);
-  if (m.gate && m.gate.verdict !== 'pass' && reasons.length === 0) reasons.push(`gate: ${m.gate.verdict}`);
-  const harnessError = m.gate?.verdict === 'error' || m.drills.some((d) => d.verdict === 'error') || (meta?.exitCode !== undefined && HARNESS_EXIT_CODES.has(meta.exitCode));
-  if (meta?.exitCode !== undefined && meta.exitCode !== 0 && reasons.length === 0) reasons.push(`the run exited with code ${meta.exitCode}`);
-  const status: Verdict['status'] = harnessError ? 'error' : reasons.length ? 'fail' : 'pass';
-  let exitCode: number;
-  if (m.gate) exitCode = m.gate.exitCode;
-  else if (status === 'error') exitCode = meta?.exitCode && HARNESS_EXIT_CODES.has(meta.exitCode) ? meta.exitCode : 2;
-  else if (status === 'fail') exitCode = failedThresholds.length && failedSuites.length === 0 && regressions.length === 0 ? 99 : 1;
-  else exitCode = 0;
-  return { status, exitCode, reasons, failedThresholds: failedThresholds.length, regressions: regressions.length, failedSuites };
-}
-
 function fmtBytes(n: number): string {
   if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
   return `${Math.round(n / (1 << 20))} MiB`;
@@ -468,10 +440,11 @@ function factsOf(input: ReportInput, figures: KeyFigures | undefined): ReportMod
   const add = (label: string, value: string | undefined) => { if (value) facts.push({ label, value }); };
   add('Run', meta?.runId);
   add('Kind', meta?.kind);
+  if (input.target) add('Target name', `${input.target.name}${input.target.description ? ` — ${input.target.description}` : ''} (environment ${input.target.environment})`);
   add('Target', meta?.target ?? input.smoke?.target);
   add('Engine', meta?.engine);
   add('Profile', meta?.profile);
-  add('Scenario file', meta?.scenario);
+  add(meta?.kind === 'gate' || meta?.kind === 'load' ? 'Load shape or script' : 'Scenario', meta?.scenario);
   add('Started', meta?.startedAt);
   add('Ended', meta?.endedAt);
   if (figures && figures.durationSeconds > 0) add('Duration', `${figures.durationSeconds.toFixed(1)} s`);
@@ -524,7 +497,10 @@ export function buildModel(input: ReportInput, opts: ModelOptions = {}): ReportM
   const kind = input.meta?.kind ?? (input.summary ? 'load' : input.smoke ? 'smoke' : input.drills.length ? 'drill' : 'report');
   return {
     title: `shipcheck ${kind === 'report' ? 'report' : `${kind} report`}${input.meta?.runId ? ` — ${input.meta.runId}` : ''}`,
-    verdict: verdictOf(partial, input.meta),
+    verdict: decideVerdict({
+      thresholds: partial.thresholds, smoke: partial.smoke, drills: partial.drills, baseline: partial.baseline?.rows,
+      gate: partial.gate, meta: input.meta, targetName: input.target?.name ?? input.meta?.targetName ?? input.gate?.target,
+    }),
     facts: factsOf(input, figures),
     ...partial,
   };

@@ -47,16 +47,16 @@ const passCell = (ok: boolean, yes = 'pass', no = 'fail'): Cell => ({ text: ok ?
 
 function verdictPanel(m: ReportModel): string {
   const v = m.verdict;
-  const label = v.status === 'pass' ? 'PASS' : v.status === 'fail' ? 'FAIL' : 'ERROR';
+  const label = v.status.toUpperCase();
   const held = m.thresholds.length - v.failedThresholds;
   const parts: string[] = [];
   if (m.thresholds.length) parts.push(`${held} of ${m.thresholds.length} thresholds held`);
   if (v.failedSuites.length) parts.push(`failed: ${v.failedSuites.join(', ')}`);
   if (m.baseline) parts.push(`${v.regressions} regression${v.regressions === 1 ? '' : 's'} against the baseline`);
   const reasons = v.reasons.length ? `<ul id="verdict-reasons">${v.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : '';
-  const gate = m.gate
-    ? table('gate-stages', `Gate stages (gate verdict: ${m.gate.verdict}, exit code ${m.gate.exitCode})`, ['Stage', 'Status', 'Detail'],
-      m.gate.stages.map((s) => [c(s.name), { text: s.status, value: s.status, cls: s.status === 'pass' ? 'ok' : s.status === 'skipped' ? '' : 'bad' }, c(s.detail)]))
+  const gate = v.stages.length
+    ? table('gate-stages', `Gate stages of ${m.gate?.target ?? 'the target'}`, ['Stage', 'Status', 'Detail'],
+      v.stages.map((s) => [c(s.name), { text: s.status, value: s.status, cls: s.status === 'pass' ? 'ok' : s.status === 'skipped' ? '' : 'bad' }, c(s.detail)]))
     : '';
   return `<section class="panel banner ${v.status}" id="verdict" aria-labelledby="verdict-title" data-status="${v.status}" data-exit-code="${v.exitCode}">
 <h1 id="verdict-title"><span class="status">${label}</span> — ${esc(m.title)}</h1>
@@ -84,15 +84,16 @@ function thresholdsPanel(m: ReportModel): string {
     return panel('thresholds', 'Thresholds', 'Each threshold (the run\'s pass/fail criteria) with the observed value, its limit and the margin left.', '<p class="note">This run declared no thresholds.</p>');
   }
   const rows = m.thresholds.map((t) => [
-    c(t.metric),
+    // What it judges in words (the endpoint, group, budget; the script it belongs to), then the metric as k6 names it.
+    c(`${esc(`${t.source ? `script ${t.source}: ` : ''}${t.label ?? t.metric}`)}${t.label || t.source ? `<br><code class="metric">${esc(t.metric)}</code>` : ''}`, { raw: true, value: t.metric }),
     c(t.expression),
     c(thresholdValue(t, t.observed), { num: true, value: t.observed }),
     c(t.limit !== undefined ? `${t.operator} ${thresholdValue(t, t.limit)}` : '—', { num: true, value: t.limit }),
     c(t.margin ? `${fmtDelta(t.margin.absolute, t.unit)}${t.margin.relative !== undefined ? ` (${fmtPct(t.margin.relative * 100)})` : ''}` : '—', { num: true, value: t.margin?.absolute, cls: t.margin && t.margin.absolute < 0 ? 'bad' : '' }),
     passCell(t.ok),
   ]);
-  return panel('thresholds', 'Thresholds', 'Each threshold (the run\'s pass/fail criteria) with the observed value, its limit and the margin left: positive is headroom, negative is how far it was missed.',
-    table('thresholds-table', 'Thresholds, failures first', ['Metric', 'Expression', c('Observed', { num: true }), c('Limit', { num: true }), c('Margin', { num: true }), 'Result'], rows));
+  return panel('thresholds', 'Thresholds', 'Each threshold (the run\'s pass/fail criteria): what it judges and the k6 metric it reads, the observed value, its limit and the margin left: positive is headroom, negative is how far it was missed.',
+    table('thresholds-table', 'Thresholds, failures first', ['Threshold on', 'Expression', c('Observed', { num: true }), c('Limit', { num: true }), c('Margin', { num: true }), 'Result'], rows));
 }
 
 function figuresPanel(m: ReportModel): string {

@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../harness/browser.ts';
-import type { K6SummaryData, Timeseries } from '../harness/result-types.ts';
+import type { GateRecord, K6SummaryData, SmokeResult, Timeseries } from '../harness/result-types.ts';
 import { generateReport, type ReportResult } from './index.ts';
 
 const fx = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
@@ -104,7 +104,7 @@ describe('report from a passing run', () => {
     for (const row of rows) {
       const [metric, expr, observed, limit, marginCell, result] = row;
       const agg = /^(p\(\d+\)|rate|avg|med|max|min|count)/.exec(expr!.text)![1]!;
-      const want = summary.metrics[metric!.text]!.values[agg]!;
+      const want = summary.metrics[metric!.value!]!.values[agg]!;
       expect(Number(observed!.value)).toBeCloseTo(want, 9);
       const lim = Number(/[\d.]+$/.exec(expr!.text)![0]);
       expect(Number(limit!.value)).toBe(lim);
@@ -174,14 +174,16 @@ describe('report from a passing run', () => {
 describe('report from a failing run with smoke and a drill', () => {
   const summary = readJson<K6SummaryData>('fail', 'summary.json');
   const ts = readJson<Timeseries>('fail', 'timeseries.json');
+  const smoke = readJson<SmokeResult>('fail', 'smoke.json');
 
   it('fails the verdict and says why: thresholds with observed and limit, smoke, accessibility, drill objective', async () => {
     const r = await render('fail');
     const d = await parse(r.html);
     expect(d.status).toBe('fail');
     expect(d.exitCode).toBe(1);
-    expect(d.reasons).toContain(`threshold http_req_duration "p(95)<500" failed: observed ${Math.round(summary.metrics.http_req_duration!.values['p(95)']!)} ms, limit < 500 ms`);
-    expect(d.reasons).toContain('smoke: 1 of 5 tests failed');
+    expect(d.reasons).toContain(`request latency: p(95) was ${Math.round(summary.metrics.http_req_duration!.values['p(95)']!)} ms, limit < 500 ms (threshold "p(95)<500" on http_req_duration)`);
+    const failedTest = smoke.tests.find((t) => t.status === 'failed')!;
+    expect(d.reasons.some((r) => r.startsWith(`smoke: ${failedTest.title} — ${failedTest.error!.split('\n')[0]!.replace(/^Error: /, '').trim()}`))).toBe(true);
     expect(d.reasons.some((x) => x.startsWith('accessibility:') && x.includes('monitor'))).toBe(true);
     expect(d.reasons.some((x) => x.startsWith('drill pitr-restore: fail') && x.includes('RPO (412 s'))).toBe(true);
     expect(d.panels.map((p) => p.id)).toEqual([...PANEL_ORDER, 'smoke', 'drills']);
@@ -221,7 +223,7 @@ describe('report from a failing run with smoke and a drill', () => {
     const r = await render('fail');
     const j = await parseJunit(r.junit);
     const failures = j.suites.flatMap((s) => s.cases.filter((c) => c.failure).map((c) => `${s.name}: ${c.failure}`));
-    expect(failures).toContain(`thresholds: http_req_duration p(95)<500: observed ${Math.round(summary.metrics.http_req_duration!.values['p(95)']!)} ms, limit < 500 ms`);
+    expect(failures).toContain(`thresholds: http_req_duration p(95)<500: observed ${Math.round(summary.metrics.http_req_duration!.values['p(95)']!)} ms, limit < 500 ms (request latency)`);
     expect(failures.some((f) => /^checks: status is 2xx: observed [\d.]+ % passed \(\d+ of \d+\), limit 95\.0 %$/.test(f))).toBe(true);
     expect(failures).toContain('smoke: generate form submits: observed failed, limit passed');
     expect(failures).toContain('accessibility: monitor: observed 1 serious violations, limit 0 critical/serious');
@@ -298,21 +300,30 @@ describe('report from a real k6 --out json recording', () => {
 });
 
 describe('report from folders the gate and the drill command write', () => {
-  it('takes the exit code from gate.json and lists the gate stages under the verdict', async () => {
+  it('judges each gate stage from its own results and answers the gate\'s exit code', async () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'gate-'));
     for (const f of ['summary.json', 'timeseries.json', 'meta.json', 'smoke.json']) fs.copyFileSync(path.join(fx('fail'), f), path.join(dir, f));
-    fs.writeFileSync(path.join(dir, 'gate.json'), JSON.stringify({
-      verdict: 'fail', exitCode: 1, reasons: ['threshold crossed — http_req_failed: rate<0.02'],
-      stages: [{ name: 'smoke', status: 'fail', detail: '3 passed, 1 failed' }, { name: 'load', status: 'fail', detail: '4 threshold(s) crossed' }],
-    }));
+    const record: GateRecord = { target: 'fixture', stages: [{ name: 'smoke', outcome: 'ran', exitCode: 1 }, { name: 'load', outcome: 'ran', exitCode: 99 }, { name: 'script lifecycle', outcome: 'skipped', detail: '--no-load' }] };
+    fs.writeFileSync(path.join(dir, 'gate.json'), JSON.stringify(record));
     const r = await generateReport(dir);
     const d = await parse(r.html);
     expect(d.status).toBe('fail');
     expect(d.exitCode).toBe(1);
-    expect((await d.table('gate-stages')).map((x) => [x[0]!.text, x[1]!.value])).toEqual([['smoke', 'fail'], ['load', 'fail']]);
-    // The gate's reasons repeat the thresholds' own, which the report states with numbers.
-    expect(d.reasons.filter((x) => x.startsWith('gate:'))).toEqual([]);
+    expect((await d.table('gate-stages')).map((x) => [x[0]!.text, x[1]!.value])).toEqual([['smoke', 'fail'], ['load', 'fail'], ['script lifecycle', 'skipped']]);
+    expect(r.verdict.stages.map((s) => s.status)).toEqual(['fail', 'fail', 'skipped']);
     expect(fs.existsSync(path.join(dir, 'report.html'))).toBe(true);
+  });
+
+  it('makes a stage that could not run a harness error (exit 2) and an interrupted one exit 105', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'gate-error-'));
+    fs.writeFileSync(path.join(dir, 'gate.json'), JSON.stringify({ target: 'fixture', stages: [{ name: 'smoke', outcome: 'error', detail: 'No browser found' }] } satisfies GateRecord));
+    const r = await generateReport(dir);
+    expect(r.verdict).toMatchObject({ status: 'error', exitCode: 2, reasons: ['fixture: smoke could not run: No browser found'] });
+    fs.writeFileSync(path.join(dir, 'gate.json'), JSON.stringify({ target: 'fixture', stages: [{ name: 'smoke', outcome: 'interrupted' }] } satisfies GateRecord));
+    const again = await generateReport(dir);
+    expect(again.verdict.status).toBe('interrupted');
+    expect(again.verdict.exitCode).toBe(105);
+    expect((await parse(again.html)).status).toBe('interrupted');
   });
 
   it('reports a folder holding only drill journals', async () => {

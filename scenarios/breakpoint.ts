@@ -2,23 +2,29 @@
  * breakpoint — raise the arrival rate until an SLO breaks, to find the capacity.
  *
  * Shape: ramping-arrival-rate (open model) climbing steadily from a low rate to far beyond
- * what the service should take. Thresholds carry `abortOnFail`, so the run stops at the
- * first crossed SLO; the request rate reached by then is the capacity, read from the summary
- * (`http_reqs` rate and the time series). A run that hits its top rate without breaking
- * means the ceiling is higher than the top: raise TOP_RATE (`-e TOP_RATE=...`).
+ * what the service is sized for (ci: ten times the rate the ci throughput runs at). Every
+ * threshold carries `abortOnFail`, so the run stops at the first crossed SLO; the request
+ * rate reached by then is the capacity, read from the summary (`http_reqs` rate and the
+ * time series). A run that reaches its top rate without breaking means the ceiling is
+ * higher than the top: raise it with `-e TOP_RATE=...`.
  *
  * A crossed threshold exits 99, which here is the expected end of the test: run it to
  * learn, not to gate. `delayAbortEval` lets the first seconds of warm-up pass.
  *
- * Profiles (requests/s, start → top): test 5 → 20 in 4 s · ci 10 → 1,000 in 110 s ·
- * full 10 → 2,000 over 20 min · soak as full.
+ * Profiles (requests/s, start → top): test 5 → 20 in 4 s · ci requestsPerHour / 1000 →
+ * requestsPerHour / 10 in 110 s · full the same start → requestsPerHour / 5 over 20 min · soak as full.
  */
 import type { Options } from 'k6/options';
-import { oneRequest } from './lib/journeys.ts';
+import { oneRequest, requireArrivalMix } from './lib/journeys.ts';
+import { observers } from './lib/observers.ts';
+import { seconds } from './lib/phases.ts';
 import { byProfile } from './lib/profile.ts';
-import { ensureContent, requireTargetUp } from './lib/setup.ts';
-import { abortingOnFail, API_DURATION, apiLatency, failedRequests, HEALTH_DURATION, healthLatency, SUMMARY_TREND_STATS } from './lib/slo.ts';
-import { arrivalKey } from './lib/target.ts';
+import { requireTargetUp } from './lib/setup.ts';
+import { LATENCY_BUDGET_S } from './lib/sizing.ts';
+import { arrivalKey, TARGET } from './lib/target.ts';
+import { sloThresholds, SUMMARY_TREND_STATS } from './lib/thresholds.ts';
+
+requireArrivalMix('breakpoint');
 
 function topRate(fallback: number): number {
   const raw = __ENV.TOP_RATE;
@@ -28,11 +34,13 @@ function topRate(fallback: number): number {
   return n;
 }
 
+const rph = TARGET.sizing.requestsPerHour;
+const START = Math.max(1, Math.ceil(rph / 1000));
 const SHAPE = byProfile({
-  test: { start: 5, top: topRate(20), climb: '4s', vus: 5, maxVUs: 40, delay: '1s' },
-  ci: { start: 10, top: topRate(1000), climb: '110s', vus: 50, maxVUs: 1000, delay: '10s' },
-  full: { start: 10, top: topRate(2000), climb: '20m', vus: 100, maxVUs: 3000, delay: '30s' },
-  soak: { start: 10, top: topRate(2000), climb: '20m', vus: 100, maxVUs: 3000, delay: '30s' },
+  test: { start: 5, top: topRate(20), climb: '4s', delay: '1s' },
+  ci: { start: START, top: topRate(Math.max(START + 1, Math.ceil(rph / 10))), climb: '110s', delay: '10s' },
+  full: { start: START, top: topRate(Math.max(START + 1, Math.ceil(rph / 5))), climb: '20m', delay: '30s' },
+  soak: { start: START, top: topRate(Math.max(START + 1, Math.ceil(rph / 5))), climb: '20m', delay: '30s' },
 });
 
 export const options: Options = {
@@ -43,29 +51,29 @@ export const options: Options = {
       startRate: SHAPE.start,
       timeUnit: '1s',
       stages: [{ duration: SHAPE.climb, target: SHAPE.top }],
-      preAllocatedVUs: SHAPE.vus,
-      maxVUs: SHAPE.maxVUs,
+      preAllocatedVUs: Math.max(5, Math.ceil(SHAPE.top / 20)),
+      // Enough VUs for the top rate at the SLO's latency: past that, drops mean the service is saturated.
+      maxVUs: Math.max(40, Math.ceil(SHAPE.top * LATENCY_BUDGET_S * 2)),
       gracefulStop: '5s',
+      exec: 'arrival',
     },
+    ...observers(seconds(SHAPE.climb)),
   },
   thresholds: {
-    // Capacity ends where the API's latency promise breaks: stop there.
-    [API_DURATION]: abortingOnFail(apiLatency(), SHAPE.delay),
-    // Or where health probes slow down enough for the orchestrator to act.
-    [HEALTH_DURATION]: abortingOnFail(healthLatency(), SHAPE.delay),
-    // Or where more than 1 % of requests fail (errors, timeouts, 429s for a too-small key pool).
-    http_req_failed: abortingOnFail(failedRequests(), SHAPE.delay),
+    // Capacity ends where any SLO breaks (latency, probes, errors, budgets): stop there.
+    ...sloThresholds(TARGET, { abortAfter: SHAPE.delay }),
     // Or where the load generator can no longer start requests on time: a saturated
     // service holds every VU, so arrivals are dropped.
-    dropped_iterations: abortingOnFail([`count<${Math.max(1, SHAPE.top)}`], SHAPE.delay),
+    'dropped_iterations{scenario:climb}': [{ threshold: `count<${Math.max(1, SHAPE.top)}`, abortOnFail: true, delayAbortEval: SHAPE.delay }],
   },
 };
 
 export async function setup(): Promise<void> {
-  await requireTargetUp({ needsKey: true, checkEveryKey: true });
-  await ensureContent();
+  await requireTargetUp({ checkEveryKey: true });
 }
 
-export default async function arrival(): Promise<void> {
+export { probe, sample } from './lib/observers.ts';
+export async function arrival(): Promise<void> {
   await oneRequest(arrivalKey());
 }
+export default arrival;

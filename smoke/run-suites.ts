@@ -1,7 +1,8 @@
 /**
  * Runs the smoke suites with the Playwright test runner as a child process (its own workers,
- * its own event loop) against a target, and reads back the smoke.json the reporter wrote.
- * `shipcheck smoke` and the suites' own failure tests both go through here.
+ * its own event loop) against the target in a target file, and reads back the smoke.json the
+ * reporter wrote; then masks the secrets in what the runner left behind (traces, the HTML
+ * report). runSmoke() is the one caller.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,16 +11,21 @@ import path from 'node:path';
 import { projectRoot } from '../harness/project-root.ts';
 import { redactText } from '../harness/redact.ts';
 import type { SmokeResult } from '../harness/result-types.ts';
+import { REPORT_HTML_ENV, SMOKE_STATE_DIR_ENV, STARTS_API_ENV, TARGET_FILE_ENV, WEB_SERVER_URL_ENV } from './run-target.ts';
 import { scrubArtifacts } from './scrub-artifacts.ts';
 
 export const PLAYWRIGHT_CONFIG = path.join(projectRoot, 'smoke', 'playwright.config.ts');
 
 export interface RunSuitesOptions {
-  baseURL: string;
+  /** The resolved target, as JSON (runSmoke writes it). */
+  targetFile: string;
   resultDir: string;
-  apiKey?: string;
-  /** Every key the target accepts; the rate-limit check takes one that is not apiKey. */
-  apiKeys?: string[];
+  /** Credentials, by the names the target's auth reads them from; the runner gets exactly these. */
+  credentials: Record<string, string>;
+  /** Names of inherited variables to drop (the target's auth variables), so only `credentials` reach the runner. */
+  dropEnv?: string[];
+  /** Values to mask in the output and in every file the runner wrote. */
+  secrets: string[];
   /** Playwright --grep (a regular expression over titles and tags), e.g. "@a11y". */
   grep?: string;
   /** An HTML report to scan in the accessibility suite. */
@@ -49,24 +55,22 @@ export async function runSuites(opts: RunSuitesOptions): Promise<RunSuitesResult
   const smokeFile = path.join(opts.resultDir, 'smoke.json');
   const logFile = path.join(opts.resultDir, 'smoke.log');
   fs.rmSync(smokeFile, { force: true });
-  const secrets = [opts.apiKey ?? '', ...(opts.apiKeys ?? [])].filter(Boolean);
+  const secrets = opts.secrets.filter(Boolean);
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const args = [cli, 'test', '--config', PLAYWRIGHT_CONFIG];
   if (opts.grep) args.push('--grep', opts.grep);
   if (opts.retries !== undefined) args.push('--retries', String(opts.retries));
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of [...(opts.dropEnv ?? []), REPORT_HTML_ENV, WEB_SERVER_URL_ENV, SMOKE_STATE_DIR_ENV, STARTS_API_ENV]) delete env[k];
+  Object.assign(env, {
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
-    BASE_URL: opts.baseURL,
     SHIPCHECK_RESULT_DIR: opts.resultDir,
+    [TARGET_FILE_ENV]: opts.targetFile,
     ...opts.env,
-  };
-  for (const k of ['API_KEY', 'API_KEYS', 'SHIPCHECK_REPORT_HTML', 'SHIPCHECK_SMOKE_URL']) delete env[k];
-  if (opts.apiKey) env.API_KEY = opts.apiKey;
-  // Only a handful of keys: the rate-limit check needs one besides API_KEY, not all 500.
-  if (opts.apiKeys?.length) env.API_KEYS = opts.apiKeys.slice(0, 5).join(',');
-  if (opts.reportHtml) env.SHIPCHECK_REPORT_HTML = opts.reportHtml;
+    ...opts.credentials,
+    ...(opts.reportHtml ? { [REPORT_HTML_ENV]: opts.reportHtml } : {}),
+  });
 
   const log = fs.createWriteStream(logFile);
   let output = '';

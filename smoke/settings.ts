@@ -1,5 +1,5 @@
 /**
- * The smoke suites' settings, in one typed object: defaults layered once with allowlisted
+ * The smoke suites' own settings (what the target does not describe), in one typed object: defaults layered once with allowlisted
  * SHIPCHECK_* environment variables, validated (every problem reported at once) and frozen.
  *
  * Accessibility policy (documented setting):
@@ -25,14 +25,10 @@ export interface SmokeSettings {
     failOn: readonly AxeImpact[];
     incomplete: IncompletePolicy;
   };
-  /** Health endpoints must answer within this many ms (median of a few calls). */
-  healthSloMs: number;
 }
 
 export const DEFAULT_SETTINGS: SmokeSettings = {
   a11y: { tags: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'], failOn: ['critical', 'serious'], incomplete: 'warn' },
-  // The health probe SLO the load scenarios use (SLO_HEALTH_P99_MS, default 100 ms).
-  healthSloMs: 100,
 };
 
 export function loadSmokeSettings(env: NodeJS.ProcessEnv = process.env): SmokeSettings {
@@ -51,14 +47,8 @@ export function loadSmokeSettings(env: NodeJS.ProcessEnv = process.env): SmokeSe
     if (['ignore', 'warn', 'fail'].includes(rawIncomplete)) incomplete = rawIncomplete as IncompletePolicy;
     else problems.push(`SHIPCHECK_A11Y_INCOMPLETE=${JSON.stringify(rawIncomplete)}: give ignore, warn or fail`);
   }
-  let healthSloMs = DEFAULT_SETTINGS.healthSloMs;
-  const rawSlo = env.SLO_HEALTH_P99_MS?.trim();
-  if (rawSlo) {
-    if (/^\d+$/.test(rawSlo) && Number(rawSlo) > 0) healthSloMs = Number(rawSlo);
-    else problems.push(`SLO_HEALTH_P99_MS=${JSON.stringify(rawSlo)}: give a whole number of milliseconds`);
-  }
   if (problems.length) {
     throw fail('SHIPCHECK_ERR_CONFIG', { problems: problems.join('; ') });
   }
-  return Object.freeze({ a11y: Object.freeze({ ...DEFAULT_SETTINGS.a11y, failOn, incomplete }), healthSloMs });
+  return Object.freeze({ a11y: Object.freeze({ ...DEFAULT_SETTINGS.a11y, failOn, incomplete }) });
 }

@@ -1,16 +1,19 @@
 /**
  * A Playwright reporter that writes smoke.json (harness/result-types.ts `SmokeResult`) for the
  * report and the gate: per test its title, tags, status, duration and error; per scanned
- * page its axe violations by impact (from the fixture's `shipcheck-a11y` attachments).
+ * page its axe violations by impact (from the fixture's `shipcheck-a11y` attachments); per
+ * measured page its web vitals and budgets (the `shipcheck-vitals` attachments). Every
+ * project — the generic suites and the target's own specs — lands in the one file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import type { SmokeResult, TestStatus } from '../harness/result-types.ts';
+import type { SmokeResult, SmokeVitals, TestStatus } from '../harness/result-types.ts';
 import { projectRoot } from '../harness/project-root.ts';
 import { A11Y_ATTACHMENT } from './a11y-gate.ts';
 import { loadSmokeSettings } from './settings.ts';
+import { VITALS_ATTACHMENT } from './web-vitals.ts';
 
 export interface SmokeReporterOptions { outputFile: string; target?: string }
 
@@ -20,6 +23,7 @@ export default class SmokeReporter implements Reporter {
   private startedAt = new Date();
   private root?: Suite;
   private readonly a11y = new Map<string, SmokeResult['a11y'][number]>();
+  private readonly vitals = new Map<string, SmokeVitals>();
 
   constructor(opts: SmokeReporterOptions) {
     this.outputFile = path.resolve(opts.outputFile);
@@ -33,10 +37,11 @@ export default class SmokeReporter implements Reporter {
 
   onTestEnd(_test: TestCase, result: TestResult): void {
     for (const a of result.attachments) {
-      if (a.name !== A11Y_ATTACHMENT || !a.body) continue;
+      if ((a.name !== A11Y_ATTACHMENT && a.name !== VITALS_ATTACHMENT) || !a.body) continue;
       try {
-        const scan = JSON.parse(a.body.toString('utf8')) as SmokeResult['a11y'][number];
-        this.a11y.set(scan.page, scan);
+        const record = JSON.parse(a.body.toString('utf8')) as SmokeResult['a11y'][number] | SmokeVitals;
+        if (a.name === A11Y_ATTACHMENT) this.a11y.set(record.page, record as SmokeResult['a11y'][number]);
+        else this.vitals.set(record.page, record as SmokeVitals);
       } catch { /* a malformed attachment is not worth failing the run over */ }
     }
   }
@@ -62,6 +67,7 @@ export default class SmokeReporter implements Reporter {
       tests,
       a11y: [...this.a11y.values()],
       policy,
+      vitals: [...this.vitals.values()],
     };
     fs.mkdirSync(path.dirname(this.outputFile), { recursive: true });
     fs.writeFileSync(`${this.outputFile}.tmp`, JSON.stringify(smoke, null, 2));

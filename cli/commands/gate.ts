@@ -1,178 +1,207 @@
-import fs from 'node:fs';
+/**
+ * shipcheck gate — may this deployment ship? The target described in shipcheck.config.ts is
+ * checked by each suite in turn, called as functions with the typed target: the smoke,
+ * security, accessibility and web-vitals suites, then the load shape against its SLOs, then
+ * the target's own k6 scripts. The one verdict (reports/verdict.ts) decides, for this exit
+ * code and for report.html, junit.xml and summary.md alike.
+ */
 import path from 'node:path';
-import type { Command } from '../run-cli.ts';
-import { loadCommand } from '../run-cli.ts';
-import { parseCommand, SUITE_EXIT_CODES, type CommandSpec } from '../flags.ts';
 import { layerConfig, type ConfigSpec } from '../../harness/config.ts';
 import { EXIT, isShipcheckError } from '../../harness/errors.ts';
-import { createResultDir, readJson, startMeta, writeJson } from '../../harness/result-folder.ts';
 import { redactUrl } from '../../harness/redact.ts';
-import type { GateVerdict, K6SummaryData, RunMeta, SmokeResult } from '../../harness/result-types.ts';
-import { startIncludedApi, type IncludedApi } from '../../harness/included-api.ts';
+import { createResultDir, readJson, startMeta, writeJson } from '../../harness/result-folder.ts';
+import type { GateRecord, GateStage, RunMeta } from '../../harness/result-types.ts';
+import { openTarget, type LiveTarget } from '../../harness/target/live-target.ts';
+import { chooseTarget, loadProjectConfig } from '../../harness/target/load-config.ts';
+import { ENGINES, LOAD_SHAPES, PROFILES } from '../../harness/target/schema.ts';
+import type { EngineChoice, LoadShape, Profile } from '../../harness/target/types.ts';
+import { parseCommand, SUITE_EXIT_CODES, type CommandSpec } from '../flags.ts';
+import type { Command } from '../run-cli.ts';
 
-interface GateConfig {
+interface GateSettings {
   target: string;
-  profile: 'test' | 'ci' | 'full' | 'soak';
-  engine: 'auto' | 'k6' | 'node';
-  scenario: string;
+  environment: string;
+  profile: Profile;
+  engine: EngineChoice;
+  shape: LoadShape;
   smoke: boolean;
   load: boolean;
+  scripts: boolean;
   baseline: string;
   seed: number;
 }
 
-const spec: ConfigSpec<GateConfig> = {
+const settingsSpec: ConfigSpec<GateSettings> = {
   tool: 'gate',
-  defaults: { target: '', profile: 'ci', engine: 'auto', scenario: 'gate', smoke: true, load: true, baseline: '', seed: 500 },
+  defaults: { target: '', environment: 'local', profile: 'ci', engine: 'auto', shape: 'gate', smoke: true, load: true, scripts: true, baseline: '', seed: 500 },
   properties: {
     target: { type: 'string' },
-    profile: { enum: ['test', 'ci', 'full', 'soak'] },
-    engine: { enum: ['auto', 'k6', 'node'] },
-    scenario: { type: 'string', pattern: '^[a-z0-9-]+$' },
+    environment: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
+    profile: { enum: [...PROFILES] },
+    engine: { enum: [...ENGINES] },
+    shape: { enum: [...LOAD_SHAPES] },
     smoke: { type: 'boolean' },
     load: { type: 'boolean' },
+    scripts: { type: 'boolean' },
     baseline: { type: 'string' },
     seed: { type: 'integer', minimum: 0, maximum: 1_000_000 },
   },
   env: {
     SHIPCHECK_TARGET: { key: 'target', parse: 'string' },
+    SHIPCHECK_ENVIRONMENT: { key: 'environment', parse: 'string' },
     SHIPCHECK_PROFILE: { key: 'profile', parse: 'string' },
     SHIPCHECK_ENGINE: { key: 'engine', parse: 'string' },
     SHIPCHECK_BASELINE: { key: 'baseline', parse: 'string' },
   },
 };
 
-const usage = `shipcheck gate [--target URL] [--profile ci|full|soak|test] [--engine auto|k6|node]
-                     [--scenario NAME] [--baseline DIR] [--no-smoke] [--no-load] [--out DIR] [--config FILE]
-                     [--allow-remote-target]
-
-Runs the deploy gate: the smoke, security and accessibility suites, then the load scenario whose
-thresholds encode the SLOs, then writes report.html, junit.xml and summary.md. Without --target it
-starts the included API on an embedded PostgreSQL. Load goes to a non-loopback --target only with
---allow-remote-target (give it in your deploy pipeline, never on a shared machine). Exit 0 pass, 1 failed (reasons printed), 2 harness error.`;
-
-const cmdSpec = {
+const spec = {
   name: 'gate',
-  summary: 'Gate a deployment: smoke + accessibility, then SLO load thresholds, then the report',
-  description: usage,
+  summary: 'Gate a deployment: smoke, security, accessibility and web vitals, then load against its SLOs, then one verdict',
+  description: `Checks the target described in shipcheck.config.ts (or --config FILE): the smoke, security,
+accessibility (axe, WCAG 2.1 AA) and web-vitals suites in headless Chromium, then the load shape
+built from its sizing with thresholds from its SLOs, then the target's own k6 scripts; writes
+report.html, junit.xml and summary.md and prints the verdict with every reason. A target with
+start: 'included-api' is started here on an embedded PostgreSQL in the local environment.
+Load goes to a non-loopback address only with --allow-remote-target (your deploy pipeline,
+never a shared machine). Settings layer as: defaults < the file's gate section < SHIPCHECK_*
+variables < flags.`,
   flags: {
-    target: { type: 'string', value: 'URL', description: 'the deployment' },
-    profile: { type: 'string', value: 'P', default: 'ci', description: 'load size' },
-    engine: { type: 'string', value: 'E', default: 'auto', description: 'engine' },
-    scenario: { type: 'string', value: 'NAME', default: 'gate', description: 'scenario' },
-    baseline: { type: 'string', value: 'DIR', description: 'baseline' },
-    out: { type: 'string', value: 'DIR', description: 'result folder' },
-    config: { type: 'string', value: 'FILE', description: 'config' },
-    'no-smoke': { type: 'boolean', description: 'skip smoke' },
-    'no-load': { type: 'boolean', description: 'skip load' },
-    seed: { type: 'string', value: 'N', description: 'seed' },
-    'allow-remote-target': { type: 'boolean', description: 'allow remote load' },
+    config: { type: 'string', value: 'FILE', default: 'shipcheck.config.ts (or .mts, .mjs, .js, .json) in the working directory', description: 'the project\'s config' },
+    target: { type: 'string', value: 'NAME|URL', env: 'SHIPCHECK_TARGET', default: "the file's only target, or gate.target", description: 'the target to gate; a URL keeps the chosen target and replaces its base URL' },
+    environment: { type: 'string', value: 'NAME', env: 'SHIPCHECK_ENVIRONMENT', default: 'local', description: 'whose base URL to use: local, staging, production, or any name in baseUrl' },
+    profile: { type: 'string', value: PROFILES.join('|'), env: 'SHIPCHECK_PROFILE', default: 'ci', description: 'load size: test (seconds), ci (the real targets, each part ≤ 2 min), full, soak' },
+    engine: { type: 'string', value: ENGINES.join('|'), env: 'SHIPCHECK_ENGINE', default: 'auto', description: 'auto runs real k6 when it is on PATH, else the Node engine' },
+    shape: { type: 'string', value: 'SHAPE', default: 'gate', description: `the load shape: ${LOAD_SHAPES.join(', ')}` },
+    baseline: { type: 'string', value: 'DIR', env: 'SHIPCHECK_BASELINE', description: 'a result folder to compare with; regressions fail the gate' },
+    out: { type: 'string', value: 'DIR', default: 'out/<run-id>-gate', description: 'result folder' },
+    grep: { type: 'string', value: 'RE', description: 'run only the smoke tests whose title or tags match, e.g. @security (the load stage is unaffected)' },
+    'no-smoke': { type: 'boolean', description: 'skip the smoke, security, accessibility and web-vitals suites' },
+    'no-load': { type: 'boolean', description: "skip the load stage and the target's own scripts" },
+    'no-scripts': { type: 'boolean', description: "skip the target's own k6 scripts (load.scripts)" },
+    seed: { type: 'string', value: 'N', default: '500', description: 'content rows seeded into an included API the gate starts' },
+    'allow-remote-target': { type: 'boolean', description: 'let load leave this machine (127.0.0.1, ::1, localhost)' },
+    quiet: { type: 'boolean', short: 'q', description: 'no live progress line during load' },
   },
   exitCodes: SUITE_EXIT_CODES,
+  examples: [
+    'shipcheck gate                                          # the target in ./shipcheck.config.ts',
+    'shipcheck gate --target http://127.0.0.1:8080 --profile test',
+    'API_KEY=… API_KEYS=… shipcheck gate --environment staging --allow-remote-target',
+  ],
 } satisfies CommandSpec;
 
+const scriptName = (file: string) => path.basename(file).replace(/\.(m?[jt]s)$/, '');
+const firstLine = (s: string) => s.split('\n').find((l) => l.trim())?.trim() ?? s;
+
 const gate: Command = {
-  spec: cmdSpec,
+  spec,
   async run(argv) {
-    const { values } = parseCommand(cmdSpec, argv);
-    const cfg = layerConfig(spec, {
-      file: values.config,
+    const { values } = parseCommand(spec, argv);
+    const loaded = await loadProjectConfig({ file: values.config, what: 'gate' });
+    const fileGate = loaded.config.gate ?? {};
+    const settings = layerConfig(settingsSpec, {
+      section: { ...fileGate }, sectionSource: `${path.basename(loaded.file)} (gate)`,
       flags: {
-        target: values.target, profile: values.profile, engine: values.engine, scenario: values.scenario, baseline: values.baseline,
-        smoke: values['no-smoke'] ? false : undefined, load: values['no-load'] ? false : undefined,
-        seed: values.seed === undefined ? undefined : Number(values.seed),
+        target: values.target, environment: values.environment, profile: values.profile, engine: values.engine, shape: values.shape,
+        baseline: values.baseline, seed: values.seed === undefined ? undefined : Number(values.seed),
+        smoke: values['no-smoke'] ? false : undefined, load: values['no-load'] ? false : undefined, scripts: values['no-scripts'] ? false : undefined,
       },
     });
-    const dir = createResultDir({ out: values.out, kind: 'gate' });
-    const meta: RunMeta = startMeta('gate', path.basename(dir), { profile: cfg.profile, scenario: cfg.scenario });
-    const stages: GateVerdict['stages'] = [];
-    const reasons: string[] = [];
-    let api: IncludedApi | undefined;
-    const savedEnv = { API_KEY: process.env.API_KEY, API_KEYS: process.env.API_KEYS };
+    const target = chooseTarget(loaded, { target: settings.target || undefined, environment: settings.environment });
+
+    const dir = createResultDir({ out: values.out, kind: 'gate', label: target.name });
+    const meta: RunMeta = startMeta('gate', path.basename(dir), { targetName: target.name, profile: settings.profile, scenario: settings.shape });
+    const record: GateRecord = { target: target.name, stages: [] };
+    console.log(`shipcheck gate: ${target.name}${target.description ? ` (${target.description})` : ''}, environment ${target.environment}`);
     console.log(`shipcheck gate: results in ${dir}`);
 
+    // Ctrl-C or a CI cancel: the running suite stops cleanly, what ran is kept and judged, exit 105.
+    const interrupt = new AbortController();
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (interrupt.signal.aborted) return;
+      console.error(`\ngate: ${sig} received, stopping (what ran so far is kept)...`);
+      interrupt.abort(sig);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+
+    const stage = (s: GateStage) => { record.stages.push(s); writeJson(dir, 'gate.json', record); };
+    const skipped = (name: string, why: string) => stage({ name, outcome: 'skipped', detail: why });
+    const stopped = () => interrupt.signal.aborted;
+    let live: LiveTarget | undefined;
+    const scripts = target.scripts.map((f) => ({ file: f, name: `script ${scriptName(f)}` }));
+
     try {
-      let target = cfg.target;
-      if (!target) {
-        console.log('gate: starting the included API on an embedded PostgreSQL (no --target given)');
-        api = await startIncludedApi({ seed: cfg.seed, log: (l) => console.log(`gate: ${l}`) });
-        target = api.url;
-        console.log(`gate: included API at ${api.url} (pid ${api.pid})`);
-        process.env.API_KEY = api.apiKey;
-        process.env.API_KEYS = api.apiKeys.join(',');
-      }
-      meta.target = redactUrl(target);
+      live = await openTarget(target, { seed: settings.seed, log: (l) => console.log(`gate: ${l}`) });
+      meta.target = redactUrl(live.target.baseUrl);
+      writeJson(dir, 'target.json', live.target);
 
-      if (cfg.smoke) {
-        console.log('\n== gate stage 1/2: smoke, security and accessibility suites');
-        const code = await (await loadCommand('smoke')).run(['--target', target, '--out', dir]);
-        const smoke = readJson<SmokeResult>(dir, 'smoke.json');
-        const detail = smoke ? `${smoke.passed} passed, ${smoke.failed} failed` : 'no smoke.json written';
-        stages.push({ name: 'smoke', status: code === 0 ? 'pass' : code === 1 ? 'fail' : 'error', detail });
-        if (code !== 0) {
-          for (const t of smoke?.tests.filter((x) => x.status === 'failed' || x.status === 'timedOut') ?? []) reasons.push(`smoke: ${t.title}${t.error ? ` — ${firstLine(t.error)}` : ''}`);
-          if (!smoke?.tests.length) reasons.push(`smoke stage exited ${code}`);
+      if (!settings.smoke) skipped('smoke', 'disabled (--no-smoke)');
+      else if (stopped()) stage({ name: 'smoke', outcome: 'interrupted' });
+      else {
+        console.log('\n== gate: smoke, security, accessibility and web-vitals suites');
+        const { runSmoke } = await import('../../smoke/run-smoke.ts');
+        try {
+          const r = await runSmoke(live, { resultDir: dir, grep: values.grep, signal: interrupt.signal, onOutput: (chunk) => process.stdout.write(chunk) });
+          const outcome = r.exitCode === EXIT.interrupted ? 'interrupted' : r.exitCode === EXIT.ok || r.exitCode === EXIT.failed ? 'ran' : 'error';
+          stage({ name: 'smoke', outcome, exitCode: r.exitCode, ...(r.error ? { detail: r.error.message } : {}) });
+        } catch (e) {
+          stage({ name: 'smoke', outcome: 'error', detail: isShipcheckError(e) ? e.message : firstLine(String((e as Error)?.stack ?? e)) });
         }
-      } else stages.push({ name: 'smoke', status: 'skipped', detail: 'disabled (--no-smoke)' });
+      }
 
-      if (cfg.load) {
-        console.log(`\n== gate stage 2/2: load scenario "${cfg.scenario}" (profile ${cfg.profile})`);
-        // Load leaves this machine only when the user says so: a staging URL in their CI, never by accident.
-        const remote = values['allow-remote-target'] ? ['--allow-remote-target'] : [];
-        const code = await (await loadCommand('load')).run([cfg.scenario, '--target', target, '--out', dir, '--profile', cfg.profile, '--engine', cfg.engine, ...remote]);
-        const summary = readJson<K6SummaryData>(dir, 'summary.json');
-        const crossed = summary ? Object.entries(summary.metrics).flatMap(([m, v]) => Object.entries(v.thresholds ?? {}).filter(([, t]) => !t.ok).map(([e]) => `${m}: ${e}`)) : [];
-        const status = code === 0 ? 'pass' : code === EXIT.thresholds || code === EXIT.scriptAborted ? 'fail' : 'error';
-        stages.push({ name: 'load', status, detail: code === 0 ? 'all thresholds passed' : crossed.length ? `${crossed.length} threshold(s) crossed` : `engine exited ${code}` });
-        for (const c of crossed) reasons.push(`threshold crossed — ${c}`);
-        if (status === 'error' && !crossed.length) reasons.push(`load stage exited ${code} (see the output above)`);
-      } else stages.push({ name: 'load', status: 'skipped', detail: 'disabled (--no-load)' });
+      const loadStages = [{ name: 'load', shape: settings.shape as LoadShape | undefined, script: undefined as string | undefined, resultDir: dir },
+        ...scripts.map((s) => ({ name: s.name, shape: undefined, script: s.file, resultDir: path.join(dir, 'scripts', scriptName(s.file)) }))];
+      const { runLoad } = await import('../../engine/run-load.ts');
+      for (const ls of loadStages) {
+        if (!settings.load) { skipped(ls.name, 'disabled (--no-load)'); continue; }
+        if (ls.script && !settings.scripts) { skipped(ls.name, 'disabled (--no-scripts)'); continue; }
+        if (stopped()) { stage({ name: ls.name, outcome: 'interrupted' }); continue; }
+        console.log(`\n== gate: ${ls.script ? `the target's own k6 script ${path.relative(process.cwd(), ls.script)}` : `load shape "${ls.shape}"`} (profile ${settings.profile})`);
+        try {
+          const r = await runLoad(live, {
+            ...(ls.script ? { script: ls.script } : { shape: ls.shape! }),
+            profile: settings.profile, engine: settings.engine, resultDir: ls.resultDir,
+            allowRemoteTarget: Boolean(values['allow-remote-target']), quiet: values.quiet, signal: interrupt.signal,
+          });
+          const rel = path.relative(dir, ls.resultDir) || undefined;
+          stage({ name: ls.name, outcome: r.exitCode === EXIT.interrupted ? 'interrupted' : 'ran', exitCode: r.exitCode, ...(r.message ? { detail: r.message } : {}), ...(rel ? { resultDir: rel } : {}) });
+        } catch (e) {
+          stage({ name: ls.name, outcome: 'error', detail: isShipcheckError(e) ? e.message : firstLine(String((e as Error)?.stack ?? e)) });
+        }
+      }
     } catch (e) {
-      stages.push({ name: 'harness', status: 'error', detail: isShipcheckError(e) ? e.message : String((e as Error)?.stack ?? e) });
-      reasons.push(isShipcheckError(e) ? e.message : `unexpected error: ${(e as Error)?.message ?? e}`);
+      // The target could not be made ready (the included API did not start, say): nothing could run.
+      stage({ name: 'target', outcome: 'error', detail: isShipcheckError(e) ? e.message : firstLine(String((e as Error)?.stack ?? e)) });
     } finally {
-      await api?.stop().catch(() => {});
-      restoreEnv(savedEnv);
+      await live?.stop().catch((e) => console.error(`gate: stopping the target failed: ${(e as Error).message}`));
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
 
-    const errored = stages.some((s) => s.status === 'error');
-    const failed = stages.some((s) => s.status === 'fail');
-    const verdict: GateVerdict = {
-      verdict: errored ? 'error' : failed ? 'fail' : 'pass',
-      exitCode: errored ? 2 : failed ? 1 : 0,
-      reasons,
-      stages,
-    };
-    writeJson(dir, 'gate.json', verdict);
     const loadMeta = readJson<RunMeta>(dir, 'meta.json');
-    writeJson(dir, 'meta.json', { ...loadMeta, ...meta, engine: loadMeta?.engine, scenarios: loadMeta?.scenarios, kind: 'gate', endedAt: new Date().toISOString(), exitCode: verdict.exitCode });
+    writeJson(dir, 'meta.json', { ...loadMeta, ...meta, engine: loadMeta?.engine, scenarios: loadMeta?.scenarios, kind: 'gate', endedAt: new Date().toISOString() });
+    const { generateReport } = await import('../../reports/index.ts');
+    let report;
+    try {
+      report = await generateReport(dir, { baseline: settings.baseline || undefined, secrets: live?.secrets });
+    } catch (e) {
+      // Without the verdict there is no answer: a harness error, with what ran left in the folder.
+      console.error(`gate: the verdict could not be made: ${isShipcheckError(e) ? e.message : (e as Error).message}. Results so far: ${dir}`);
+      return EXIT.harness;
+    }
+    const v = report.verdict;
+    writeJson(dir, 'gate.json', { ...record, verdict: v.status, exitCode: v.exitCode, reasons: v.reasons });
+    writeJson(dir, 'meta.json', { ...readJson<RunMeta>(dir, 'meta.json'), exitCode: v.exitCode });
 
-    const report = await writeReport(dir, cfg.baseline || undefined);
-    console.log(`\n${'='.repeat(72)}\nGATE ${verdict.verdict.toUpperCase()}  (exit ${verdict.exitCode})`);
-    for (const s of stages) console.log(`  ${s.status.padEnd(7)} ${s.name.padEnd(8)} ${s.detail}`);
-    for (const r of reasons) console.log(`  - ${r}`);
-    if (report) console.log(`Report: ${report}`);
+    console.log(`\n${'='.repeat(72)}\nGATE ${v.status.toUpperCase()}  (exit ${v.exitCode})  ${target.name}`);
+    for (const s of v.stages) console.log(`  ${s.status.padEnd(11)} ${s.name.padEnd(24)} ${s.detail}`);
+    for (const r of v.reasons) console.log(`  - ${r}`);
+    console.log(`Report: ${report.files?.html ?? path.join(dir, 'report.html')}`);
     console.log(`Results: ${dir}`);
-    return verdict.exitCode;
+    return v.exitCode;
   },
 };
-
-async function writeReport(dir: string, baseline?: string): Promise<string | undefined> {
-  const modulePath = new URL('../../reports/index.ts', import.meta.url);
-  if (!fs.existsSync(modulePath)) return undefined;
-  try {
-    const { generateReport } = await import(modulePath.href);
-    await generateReport(dir, { baseline });
-    return path.join(dir, 'report.html');
-  } catch (e) {
-    console.error(`gate: the report could not be written: ${(e as Error).message}`);
-    return undefined;
-  }
-}
-
-function firstLine(s: string): string { return s.split('\n').find((l) => l.trim())?.trim().slice(0, 200) ?? ''; }
-function restoreEnv(saved: Record<string, string | undefined>) {
-  for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
-}
 
 export default gate;

@@ -1,145 +1,132 @@
 /**
- * shipcheck load <scenario> — builds the scenario if needed, starts the included API when no
- * target is given, runs the bundle with real k6 (when a recent one is on PATH) or the Node
- * engine, and writes the result folder: summary.json, timeseries.json, meta.json (+ report).
+ * shipcheck load [shape|script] — loads the target the project's shipcheck.config.ts
+ * describes with one of the shapes built from it (default `gate`) or with a k6 script, then
+ * writes the report. Thin: config → openTarget → runLoad → generateReport.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT, fail } from '../../harness/errors.ts';
-import { projectRoot } from '../../harness/project-root.ts';
-import { createResultDir, startMeta, writeJson } from '../../harness/result-folder.ts';
-import type { RunMeta } from '../../harness/result-types.ts';
-import { intFlag, K6_EXIT_CODES, parseCommand, type CommandSpec } from '../flags.ts';
-
-const USAGE = `shipcheck load <scenario> [--engine auto|k6|node] [--profile ci|full|soak|test]
-    [--target URL] [--out DIR] [--workers N] [--allow-remote-target] [--quiet] [-e KEY=VALUE ...]`;
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]', 'localhost']);
-
-/** Load goes only to this machine unless the user says otherwise. */
-export function checkTarget(target: string, allowRemote: boolean): string {
-  let u: URL;
-  try { u = new URL(target); } catch {
-    throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--target', value: target, hint: 'Give a URL such as http://127.0.0.1:3000.' });
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--target', value: target, hint: 'Use an http:// or https:// URL.' });
-  const host = u.hostname;
-  if (!allowRemote && !LOOPBACK.has(host) && !/^127\.\d+\.\d+\.\d+$/.test(host)) throw fail('SHIPCHECK_ERR_TARGET_REMOTE', { target });
-  return target.replace(/\/+$/, '');
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** dist/scenarios/<name>.js, rebuilt when missing or older than any scenario source. */
-async function ensureBundle(name: string): Promise<string> {
-  const { bundlePath, bundleScenario, scenarioSource, scenariosDir } = await import('../../engine/bundle.ts');
-  const src = await scenarioSource(name);
-  const out = bundlePath(name);
-  if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < newestMtime(scenariosDir)) {
-    process.stderr.write(`building ${path.relative(projectRoot, out)} from ${path.relative(projectRoot, src)}\n`);
-    await bundleScenario(src, out);
-  }
-  return out;
-}
+import { isShape, requireShape } from '../../engine/bundle.ts';
+import { assertLoopback, runLoad } from '../../engine/run-load.ts';
+import { fail } from '../../harness/errors.ts';
+import { chooseTarget, findConfigFile, loadProjectConfig } from '../../harness/target/load-config.ts';
+import { openTarget } from '../../harness/target/live-target.ts';
+import { resolveTarget } from '../../harness/target/resolve.ts';
+import { ENGINES, PROFILES } from '../../harness/target/schema.ts';
+import type { LoadShape, Target } from '../../harness/target/types.ts';
+import { choiceFlag, intFlag, K6_EXIT_CODES, parseCommand, type CommandSpec } from '../flags.ts';
+import { keyValues } from './run.ts';
 
 const spec = {
   name: 'load',
-  summary: 'Run a load scenario (real k6 when installed, else the Node engine) and write a result folder',
-  args: '<scenario>',
-  description: 'Builds the scenario if needed and runs it against --target (or the included API), writing a result folder.',
+  summary: 'Load a target with a shape built from its config, or with a k6 script, and write a result folder and report',
+  args: '[shape|script]',
+  description: `Loads the target described in shipcheck.config.ts. A shape is built from the target's
+journeys, sizing and SLOs (thresholds per group and per endpoint, health probes, resource
+budgets, service timings) and bundled with the target embedded:
+  smoke       1 VU, each journey (or endpoint) once, every check must pass
+  users       sizing.users concurrent users with think time (closed model)
+  throughput  sizing.requestsPerHour on a fixed schedule (open model)
+  gate        users, then throughput: the deploy gate's load stage (the default)
+  spike       baseline, spikeFactor x the arrivals, recovery; SLOs per phase
+  stress      climb to spikeFactor x the users and hold; SLOs at the peak
+  soak        a normal day's users for a long time; SLOs in the late phase too
+  breakpoint  arrivals rising until the first SLO breaks (abortOnFail)
+Or give a k6 script (a path, or the name of one of the target's load.scripts), judged by its
+own thresholds. Without a config file, a script still runs against --target URL.
+The target's credentials reach the script in __ENV under the names its auth names.`,
   flags: {
-    engine: { type: 'string', value: 'auto|k6|node', default: 'auto', description: 'which engine runs the script' },
-    profile: { type: 'string', value: 'test|ci|full|soak', default: 'ci', description: 'load size' },
-    target: { type: 'string', value: 'URL', description: 'the deployment to load' },
+    config: { type: 'string', value: 'FILE', default: 'shipcheck.config.* in the working directory', description: 'the project config' },
+    target: { type: 'string', value: 'NAME|URL', default: "the config's only target, or gate.target", description: 'the target to load, or a URL that replaces its base URL' },
+    environment: { type: 'string', value: 'NAME', default: 'local', env: 'SHIPCHECK_ENVIRONMENT', description: 'which of the target\'s base URLs' },
+    profile: { type: 'string', value: 'test|ci|full|soak', default: 'ci', description: 'load size (-e PROFILE)' },
+    engine: { type: 'string', value: 'auto|k6|node', default: 'auto', description: 'real k6 when a recent one is on PATH, else the Node engine' },
     out: { type: 'string', value: 'DIR', default: 'out/<run-id>', description: 'result folder' },
     workers: { type: 'string', value: 'N', default: '1', description: 'worker threads (Node engine)' },
-    'allow-remote-target': { type: 'boolean', description: 'allow load to leave this machine' },
-    quiet: { type: 'boolean', short: 'q', description: 'no progress line' },
+    'allow-remote-target': { type: 'boolean', description: 'allow load to leave this machine (default: loopback only)' },
+    quiet: { type: 'boolean', short: 'q', description: 'no progress line and no text summary' },
     env: { type: 'string', short: 'e', value: 'KEY=VALUE', multiple: true, description: 'a variable for __ENV' },
   },
   exitCodes: K6_EXIT_CODES,
+  examples: [
+    'shipcheck load                                  # the gate shape, on the included API when the config says so',
+    'shipcheck load users --profile full',
+    'shipcheck load spike --environment staging --allow-remote-target',
+    'shipcheck load content-lifecycle                # one of the target\'s own load.scripts',
+    'shipcheck load ./my-test.js --target http://127.0.0.1:8080',
+  ],
 } satisfies CommandSpec;
+
+const isUrl = (s: string | undefined): s is string => Boolean(s && /^https?:\/\//i.test(s));
+const looksLikeFile = (s: string) => /\.(m?js|cjs|m?ts|cts)$/.test(s) || s.includes('/') || s.includes(path.sep);
+const baseName = (f: string) => path.basename(f).replace(/\.[^.]+$/, '');
+
+/** A target for a script run without any config: only the address (no auth, no SLOs of its own). */
+function bareTarget(url: string): Target {
+  return resolveTarget({ baseUrl: url, health: { liveness: '/' } }, { name: new URL(url).host });
+}
+
+/** What to run: a shape, a script path, or one of the target's own scripts by name. */
+function chooseRun(arg: string | undefined, target: Target): { shape: LoadShape } | { script: string } {
+  if (arg === undefined) return { shape: 'gate' };
+  if (isShape(arg)) return { shape: arg };
+  if (looksLikeFile(arg) && fs.existsSync(arg)) return { script: path.resolve(arg) };
+  const own = target.scripts.find((s) => baseName(s) === arg || path.basename(s) === arg);
+  if (own) return { script: own };
+  if (looksLikeFile(arg)) throw fail('SHIPCHECK_ERR_SCRIPT_NOT_FOUND', { script: arg });
+  return { shape: requireShape(arg, target.scripts.map(baseName)) };
+}
 
 export default {
   spec,
   async run(argv: string[]): Promise<number> {
     const { values, positionals } = parseCommand(spec, argv, true);
-    if (positionals.length !== 1) throw fail('SHIPCHECK_ERR_BAD_FLAG', { command: 'load', detail: 'give one scenario name (see scenarios/)' });
-    const name = positionals[0]!;
-    const engineFlag = values.engine!;
-    if (!['auto', 'k6', 'node'].includes(engineFlag)) throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--engine', value: engineFlag, hint: 'Use auto, k6 or node.' });
-    const profile = values.profile!;
-    if (!['ci', 'full', 'soak', 'test'].includes(profile)) throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--profile', value: profile, hint: 'Use ci, full, soak or test.' });
-    const target = values.target ? checkTarget(values.target, Boolean(values['allow-remote-target'])) : undefined;
+    if (positionals.length > 1) throw fail('SHIPCHECK_ERR_BAD_FLAG', { command: 'load', detail: `give one shape or script (got ${positionals.length}: ${positionals.join(' ')})` });
+    const arg = positionals[0];
+    const profile = choiceFlag('profile', values.profile, PROFILES, 'ci');
+    const engine = choiceFlag('engine', values.engine, ENGINES, 'auto');
     const workers = values.workers === undefined ? undefined : intFlag('workers', values.workers, 1, 1, 64);
-    const { keyValues } = await import('./run.ts');
     const extraEnv = keyValues('--env', values.env);
+    const allowRemote = Boolean(values['allow-remote-target']);
+    const environment = values.environment ?? (process.env.SHIPCHECK_ENVIRONMENT || undefined);
 
-    const bundle = await ensureBundle(name);
-
-    const { findK6, runWithK6 } = await import('../../engine/k6-binary.ts');
-    let k6: Awaited<ReturnType<typeof findK6>>['k6'];
-    if (engineFlag !== 'node') {
-      const found = await findK6();
-      if (found.k6) k6 = found.k6;
-      else if (engineFlag === 'k6') throw fail('SHIPCHECK_ERR_K6_NOT_FOUND', { min: (await import('../../engine/k6-binary.ts')).MIN_K6_VERSION, found: found.reason });
-      else process.stderr.write(`engine: node (${found.reason}; install k6 v0.51+ to run with real k6)\n`);
+    let target: Target;
+    const configFile = values.config ?? findConfigFile();
+    if (!configFile && arg && looksLikeFile(arg) && isUrl(values.target)) {
+      target = bareTarget(assertLoopback(values.target, allowRemote));
+    } else {
+      const loaded = await loadProjectConfig({ file: configFile, what: 'load' });
+      target = chooseTarget(loaded, { target: values.target, environment });
     }
-    const engine = k6 ? `k6 v${k6.version}` : 'node';
-    if (k6) process.stderr.write(`engine: ${engine} (${k6.path})\n`);
+    const run = chooseRun(arg, target);
+    // Refuse before starting anything; an included API started here is on loopback by construction.
+    if (target.start !== 'included-api') assertLoopback(extraEnv.BASE_URL || target.baseUrl, allowRemote);
 
-    const { startIncludedApi } = await import('../../harness/included-api.ts');
-    const api = target ? undefined : await startIncludedApi({});
-    const secrets = api ? api.apiKeys : [];
-    let exitCode: number = EXIT.harness;
-    const dir = createResultDir({ out: values.out, kind: 'load', label: name });
-    const meta: RunMeta = startMeta('load', path.basename(dir), { engine, target: target ?? api!.url, profile, scenario: name }, secrets);
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const live = await openTarget(target, { log });
+    // Ctrl-C stops the test as k6 does (teardown, summary, exit 105); a second one kills.
+    const stop = new AbortController();
+    const onSigint = () => {
+      process.stderr.write('\nStopping the test (Ctrl-C again to kill it without a summary)...\n');
+      stop.abort();
+    };
+    process.once('SIGINT', onSigint);
+    let result;
     try {
-      const env: Record<string, string> = { PROFILE: profile, BASE_URL: target ?? api!.url, ...extraEnv };
-      if (api) { env.API_KEY = api.apiKey; env.API_KEYS = api.apiKeys.join(','); }
-      if (!target) process.stderr.write(`target: the included API at ${api!.url} (pid ${api!.pid})\n`);
-      if (k6) {
-        const { describeScript } = await import('../../engine/runner.ts');
-        meta.scenarios = await describeScript(bundle, env).catch(() => undefined);
-        const r = await runWithK6({ k6, bundle, env, dir, quiet: values.quiet });
-        const { defaultSummaryStdout } = await import('../../engine/summary/text-summary.ts');
-        if (!/\bhandleSummary\b/.test(fs.readFileSync(bundle, 'utf8'))) process.stdout.write(defaultSummaryStdout(r.summary));
-        writeJson(dir, 'timeseries.json', r.timeseries);
-        exitCode = r.exitCode;
-      } else {
-        const { runTest } = await import('../../engine/runner.ts');
-        // The target runs on this machine: one worker thread leaves the other cores to it.
-        const r = await runTest({ script: bundle, scriptLabel: path.relative(process.cwd(), bundle), env, timeseries: true, quiet: values.quiet, workers: workers ?? 1 });
-        writeJson(dir, 'summary.json', r.summary);
-        if (r.timeseries) writeJson(dir, 'timeseries.json', r.timeseries);
-        meta.scenarios = r.scenarios;
-        exitCode = r.exitCode;
-      }
+      result = await runLoad(live, {
+        ...run, profile, engine, resultDir: values.out, env: extraEnv, quiet: values.quiet, workers,
+        allowRemoteTarget: allowRemote, signal: stop.signal, log,
+      });
     } finally {
-      meta.endedAt = new Date().toISOString();
-      meta.exitCode = exitCode;
-      writeJson(dir, 'meta.json', meta);
-      if (api) await api.stop();
+      process.removeListener('SIGINT', onSigint);
+      await live.stop();
     }
-    process.stderr.write(`engine: ${engine} · exit code ${exitCode} · results in ${path.relative(process.cwd(), dir) || dir}\n`);
-    const reports = path.join(projectRoot, 'reports', 'index.ts');
-    if (fs.existsSync(reports)) {
-      try {
-        const { generateReport } = (await import(reports)) as { generateReport: (d: string, o?: { secrets?: string[] }) => Promise<{ files?: { html: string } }> };
-        const rep = await generateReport(dir, { secrets });
-        if (rep.files) process.stderr.write(`report: ${path.relative(process.cwd(), rep.files.html)}\n`);
-      } catch (e) {
-        process.stderr.write(`report: not written (${(e as Error).message})\n`);
-      }
+    try {
+      const { generateReport } = await import('../../reports/index.ts');
+      const rep = await generateReport(result.resultDir, { secrets: live.secrets });
+      if (rep.files) log(`report: ${path.relative(process.cwd(), rep.files.html)}`);
+    } catch (e) {
+      log(`report: not written (${(e as Error).message})`);
     }
-    return exitCode;
+    return result.exitCode;
   },
 };

@@ -37,7 +37,7 @@ describe('shipcheck report', () => {
   it('exits 1 with the reasons when the run failed, and counts baseline regressions under a tolerance flag', async () => {
     const r = await cli(['report', path.join(fixtures, 'fail'), '--out', path.join(tmp, 'fail')]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('threshold http_req_duration "p(95)<500" failed');
+    expect(r.out).toMatch(/request latency: p\(95\) was \d+ ms, limit < 500 ms \(threshold "p\(95\)<500" on http_req_duration\)/);
     const strict = await cli(['report', path.join(fixtures, 'pass'), '--baseline', path.join(fixtures, 'baseline'), '--out', path.join(tmp, 'b1')]);
     expect(strict.code).toBe(1);
     expect(strict.out).toContain('regression against the baseline: Latency p95');

@@ -1,200 +1,147 @@
-import fs from 'node:fs';
+/**
+ * shipcheck smoke — the smoke, security, accessibility and web-vitals suites against the target
+ * described in shipcheck.config.ts. It parses flags, loads the config, opens the target (a
+ * target with `start: 'included-api'` is started here), calls runSmoke() and renders the report.
+ */
 import path from 'node:path';
 import { resolveChromium } from '../../harness/browser.ts';
-import { layerConfig, type ConfigSpec } from '../../harness/config.ts';
 import { EXIT, fail, isShipcheckError } from '../../harness/errors.ts';
-import { startIncludedApi, type IncludedApi } from '../../harness/included-api.ts';
 import { projectRoot } from '../../harness/project-root.ts';
 import { redactUrl } from '../../harness/redact.ts';
 import { createResultDir, startMeta, writeJson } from '../../harness/result-folder.ts';
 import type { SmokeResult } from '../../harness/result-types.ts';
+import { openTarget, type LiveTarget } from '../../harness/target/live-target.ts';
+import { chooseTarget, loadProjectConfig } from '../../harness/target/load-config.ts';
+import { generateReport } from '../../reports/index.ts';
 import { loadExceptions } from '../../smoke/a11y-exceptions.ts';
-import { runSuites } from '../../smoke/run-suites.ts';
+import { runSmoke } from '../../smoke/run-smoke.ts';
 import { loadSmokeSettings } from '../../smoke/settings.ts';
 import { parseCommand, SUITE_EXIT_CODES, type CommandSpec } from '../flags.ts';
 import type { Command } from '../run-cli.ts';
 
-interface SmokeConfig { target: string; grep: string }
-
-const spec: ConfigSpec<SmokeConfig> = {
-  tool: 'smoke',
-  defaults: { target: '', grep: '' },
-  properties: { target: { type: 'string' }, grep: { type: 'string' } },
-  env: { SHIPCHECK_TARGET: { key: 'target', parse: 'string' }, SHIPCHECK_SMOKE_GREP: { key: 'grep', parse: 'string' } },
-};
-
-/** The origin the included API is started with, so the CORS check has an allowed one to test. */
-const ALLOWED_ORIGIN = 'https://allowed.shipcheck.test';
-/** A recorded result folder whose report shows every panel; rendered so the a11y suite can scan a report. */
+/** A recorded result folder whose report shows every panel, rendered for a target's own specs to scan (the `reportHtml` fixture). */
 const SAMPLE_REPORT_INPUT = path.join(projectRoot, 'reports', 'fixtures', 'fail');
-const REPORTS_MODULE = path.join(projectRoot, 'reports', 'index.ts');
+/** Content rows and keys for an included API started here: enough to list and read, and a key of its own for the rate-limit check. */
+const INCLUDED_API = { seed: 20, keys: 5 };
 
-const usage = `shipcheck smoke [--target URL] [--grep @tag] [--out DIR] [--config FILE]
-
-Runs the Playwright smoke (@smoke), security (@security) and accessibility (@a11y) suites
-against --target (API_KEY must hold a key it accepts), or, without --target, against the
-included API started on a throwaway embedded PostgreSQL. Writes smoke.json, meta.json,
-smoke-junit.xml, playwright-report/ and traces of failures into the result folder (default
-out/<run-id>), then report.html. Exit 0 pass, 1 a check failed, 2 harness error.
-
-  --target URL   the deployment to check (or SHIPCHECK_TARGET)
-  --grep RE      only tests whose title or tags match, e.g. @a11y (or SHIPCHECK_SMOKE_GREP)
-  --out DIR      result folder
-
+const spec = {
+  name: 'smoke',
+  summary: 'Run the smoke, security, accessibility and web-vitals suites (Playwright + axe) against a target',
+  description: `Checks the target described in shipcheck.config.ts (or --config FILE) in headless Chromium:
+@smoke its health probes and endpoints, @security its headers, CORS, auth and rate limit,
+@a11y its pages with axe (WCAG 2.1 A/AA) and a keyboard-only walk, @vitals its pages' paint,
+load and layout-shift budgets, and the target's own Playwright specs (smoke.testMatch). A target
+with start: 'included-api' is started here on an embedded PostgreSQL in the local environment.
+Credentials come from the variables the target's auth names. Writes target.json, smoke.json,
+smoke-junit.xml, playwright-report/ and traces of failures (keys masked), meta.json and
+report.html into the result folder.
 Accessibility policy: SHIPCHECK_A11Y_FAIL_ON (default critical,serious), SHIPCHECK_A11Y_INCOMPLETE
-(ignore|warn|fail, default warn), SHIPCHECK_A11Y_EXCEPTIONS (JSON file of {rule,target,reason}).
-Browser: Playwright's Chromium, else CHROMIUM_PATH, /usr/bin/chromium or google-chrome.`;
-
-function checkTarget(target: string): string {
-  let u: URL | undefined;
-  try { u = new URL(target); } catch { u = undefined; }
-  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
-    throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--target', value: target, hint: 'Give the deployment\'s base URL, e.g. https://staging.example.org or http://127.0.0.1:3000.' });
-  }
-  return target.replace(/\/+$/, '');
-}
+(ignore|warn|fail, default warn), SHIPCHECK_A11Y_EXCEPTIONS (a JSON file of {rule,target,reason}).
+Browser: Playwright's Chromium, else CHROMIUM_PATH, /usr/bin/chromium or google-chrome.`,
+  flags: {
+    config: { type: 'string', value: 'FILE', default: 'shipcheck.config.ts (or .mts, .mjs, .js, .json) in the working directory', description: "the project's config" },
+    target: { type: 'string', value: 'NAME|URL', env: 'SHIPCHECK_TARGET', default: "the file's only target, or gate.target", description: 'the target to check; a URL keeps the chosen target and replaces its base URL' },
+    environment: { type: 'string', value: 'NAME', env: 'SHIPCHECK_ENVIRONMENT', default: 'local', description: 'whose base URL to use: local, staging, production, or any name in baseUrl' },
+    grep: { type: 'string', value: 'RE', env: 'SHIPCHECK_SMOKE_GREP', description: 'only tests whose title or tags match (@smoke, @security, @a11y, @vitals)' },
+    out: { type: 'string', value: 'DIR', default: 'out/<run-id>', description: 'result folder' },
+  },
+  exitCodes: SUITE_EXIT_CODES,
+  examples: [
+    'shipcheck smoke',
+    'API_KEY=… shipcheck smoke --environment staging',
+    'shipcheck smoke --target http://127.0.0.1:8080 --grep @a11y',
+  ],
+} satisfies CommandSpec;
 
 function checkGrep(grep: string): void {
   try { new RegExp(grep); } catch (e) {
-    throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--grep', value: grep, hint: `It must be a regular expression (${(e as Error).message}); the tags are @smoke, @a11y and @security.` });
-  }
-}
-
-/** A target that does not answer at all is a wrong URL or a deployment that is down: say so once. */
-async function checkReachable(url: string): Promise<void> {
-  try {
-    await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000), redirect: 'manual' });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    const reason = (e as Error).name === 'TimeoutError' ? 'no answer within 10 s' : cause?.code ?? cause?.message ?? (e as Error).message;
-    throw fail('SHIPCHECK_ERR_SMOKE_UNREACHABLE', { url: redactUrl(url), reason });
+    throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--grep', value: grep, hint: `It must be a regular expression (${(e as Error).message}); the tags are @smoke, @security, @a11y and @vitals.` });
   }
 }
 
 const firstLine = (s: string) => s.split('\n').find((l) => l.trim())?.trim() ?? '';
 
-async function sampleReport(dir: string): Promise<string | undefined> {
-  if (!fs.existsSync(REPORTS_MODULE) || !fs.existsSync(SAMPLE_REPORT_INPUT)) return undefined;
-  try {
-    const { generateReport } = await import(REPORTS_MODULE);
-    const out = path.join(dir, 'a11y-sample-report');
-    const r = await generateReport(SAMPLE_REPORT_INPUT, { out });
-    return r.files?.html ?? path.join(out, 'report.html');
-  } catch (e) {
-    console.error(`smoke: could not render a sample report to scan, so the report page is not checked: ${(e as Error).message}`);
-    return undefined;
+/** The outcome in a few lines: counts, each failure's first line, each page's axe counts and vitals. */
+function printSummary(smoke: SmokeResult, interrupted: boolean): void {
+  console.log(`\nsmoke: ${smoke.passed} passed, ${smoke.failed} failed${smoke.flaky ? `, ${smoke.flaky} flaky` : ''} in ${(smoke.durationMs / 1000).toFixed(1)} s${interrupted ? ' (interrupted)' : ''}`);
+  for (const t of smoke.tests.filter((x) => x.status === 'failed' || x.status === 'timedOut')) {
+    console.log(`  FAILED ${t.title} ${t.tags.join(' ')}\n         ${firstLine((t.error ?? t.status).replace(/^Error: /, ''))}`);
+  }
+  for (const p of smoke.a11y) {
+    const v = p.violations;
+    console.log(`  a11y ${p.page}: ${v.critical} critical, ${v.serious} serious, ${v.moderate} moderate, ${v.minor} minor, ${p.incomplete} incomplete`);
+  }
+  for (const v of smoke.vitals ?? []) {
+    console.log(`  vitals ${v.page}: FCP ${v.fcpMs ?? '—'} ms (≤ ${v.budgets.fcpMs}), LCP ${v.lcpMs ?? '—'} ms (≤ ${v.budgets.lcpMs}), CLS ${v.cls} (≤ ${v.budgets.cls}), load ${v.loadMs ?? '—'} ms (≤ ${v.budgets.loadMs})`);
   }
 }
-
-async function writeReport(dir: string): Promise<string | undefined> {
-  if (!fs.existsSync(REPORTS_MODULE)) return undefined;
-  try {
-    const { generateReport } = await import(REPORTS_MODULE);
-    const r = await generateReport(dir);
-    return r.files?.html ?? path.join(dir, 'report.html');
-  } catch (e) {
-    console.error(`smoke: the report could not be written: ${(e as Error).message}`);
-    return undefined;
-  }
-}
-
-const cmdSpec = {
-  name: 'smoke',
-  summary: 'Run the smoke, security and accessibility suites (Playwright + axe)',
-  description: usage,
-  flags: {
-    target: { type: 'string', value: 'URL', env: 'SHIPCHECK_TARGET', description: 'the deployment to check' },
-    grep: { type: 'string', value: 'RE', env: 'SHIPCHECK_SMOKE_GREP', description: 'only tests whose title or tags match' },
-    out: { type: 'string', value: 'DIR', default: 'out/<run-id>', description: 'result folder' },
-    config: { type: 'string', value: 'FILE', description: 'the shipcheck config' },
-  },
-  exitCodes: SUITE_EXIT_CODES,
-} satisfies CommandSpec;
 
 const command: Command = {
-  spec: cmdSpec,
+  spec,
   async run(argv) {
-    const { values } = parseCommand(cmdSpec, argv);
-    const cfg = layerConfig(spec, { file: values.config, flags: { target: values.target, grep: values.grep } });
-    const target = cfg.target ? checkTarget(cfg.target) : '';
-    if (cfg.grep) checkGrep(cfg.grep);
-    // Settings are read again inside the test workers; a bad one is one line here, not a failure per test.
+    const { values } = parseCommand(spec, argv);
+    const grep = values.grep ?? (process.env.SHIPCHECK_SMOKE_GREP || undefined);
+    if (grep) checkGrep(grep);
+    const loaded = await loadProjectConfig({ file: values.config, what: 'smoke-test' });
+    const target = chooseTarget(loaded, {
+      target: values.target ?? (process.env.SHIPCHECK_TARGET || undefined),
+      environment: values.environment ?? (process.env.SHIPCHECK_ENVIRONMENT || undefined),
+    });
+    // Bad settings and a missing browser are one line each, before anything is started.
     loadSmokeSettings();
     loadExceptions();
-    // Before anything starts: no browser is one clear error, not a wall of Playwright output.
-    const browser = resolveChromium();
+    resolveChromium();
 
-    const dir = createResultDir({ out: values.out, kind: 'smoke' });
-    let api: IncludedApi | undefined;
-    const meta = startMeta('smoke', path.basename(dir), {}, [process.env.API_KEY ?? '']);
+    const dir = createResultDir({ out: values.out, kind: 'smoke', label: target.name });
+    const meta = startMeta('smoke', path.basename(dir), { target: redactUrl(target.baseUrl), targetName: target.name });
     console.log(`smoke: results in ${dir}`);
-    console.log(`smoke: browser ${browser.executablePath ?? "Playwright's own Chromium"} (${browser.source})`);
 
-    // Ctrl-C or a CI cancel: stop the tests, keep what they wrote, stop the API we started.
+    // Ctrl-C or a CI cancel: stop the tests, keep what they wrote, stop what was started.
     const interrupted = new AbortController();
     const onSignal = (sig: NodeJS.Signals) => { console.error(`smoke: ${sig} received, stopping the suites...`); interrupted.abort(); };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-
+    let live: LiveTarget | undefined;
+    let exitCode: number = EXIT.harness;
     try {
-      let baseURL = target;
-      let apiKey = process.env.API_KEY?.trim() || undefined;
-      let apiKeys = (process.env.API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
-      if (!baseURL) {
-        console.log('smoke: starting the included API on an embedded PostgreSQL (no --target given)');
-        const started = Date.now();
-        api = await startIncludedApi({ keys: 3, env: { CORS_ORIGINS: ALLOWED_ORIGIN } });
-        console.log(`smoke: included API ready at ${api.url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        baseURL = api.url;
-        apiKey = api.apiKey;
-        apiKeys = api.apiKeys;
-      }
-      meta.target = redactUrl(baseURL);
-      if (!api) await checkReachable(baseURL);
-      if (!apiKey) console.error('smoke: API_KEY is not set, so the authenticated checks will fail; set it to a key the target accepts.');
+      live = await openTarget(target, { ...INCLUDED_API, log: (l) => console.log(`smoke: ${l}`) });
+      meta.target = redactUrl(live.target.baseUrl);
+      const auth = live.target.auth;
+      if (auth.type !== 'none' && !live.token) console.error(`smoke: ${auth.tokenEnv} is not set, so the authenticated checks will fail; set it to a key ${target.name} accepts.`);
 
-      const reportHtml = await sampleReport(dir);
-      console.log(`smoke: running the suites${cfg.grep ? ` matching ${cfg.grep}` : ''} against ${redactUrl(baseURL)}`);
-      const run = await runSuites({
-        baseURL, apiKey, apiKeys, resultDir: dir, grep: cfg.grep || undefined, reportHtml,
-        onOutput: (chunk) => process.stdout.write(chunk), signal: interrupted.signal,
-      });
+      let reportHtml: string | undefined;
+      if (live.target.specs) {
+        try {
+          reportHtml = (await generateReport(SAMPLE_REPORT_INPUT, { out: path.join(dir, 'a11y-sample-report') })).files?.html;
+        } catch (e) {
+          console.error(`smoke: could not render a sample report for the specs to scan: ${(e as Error).message}`);
+        }
+      }
+      const run = await runSmoke(live, { resultDir: dir, grep, reportHtml, signal: interrupted.signal, onOutput: (chunk) => process.stdout.write(chunk) });
+      exitCode = run.exitCode;
+      if (run.error) throw run.error;
 
       const smoke = run.smoke;
-      if (!smoke) {
-        const how = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.exitCode}`;
-        throw fail('SHIPCHECK_ERR_SMOKE_RUNNER', { how, file: run.smokeFile, log: run.logFile });
-      }
-      if (smoke.tests.length === 0) throw fail('SHIPCHECK_ERR_SMOKE_NO_TESTS', { grep: cfg.grep });
-      smoke.target = redactUrl(baseURL);
-      writeJson(dir, 'smoke.json', smoke);
-
-      // A runner that failed with every test green hit something outside the tests (a global error).
-      const exitCode = interrupted.signal.aborted ? EXIT.harness : smoke.failed > 0 ? EXIT.failed : run.exitCode === 0 ? EXIT.ok : EXIT.harness;
-      writeJson(dir, 'meta.json', { ...meta, endedAt: new Date().toISOString(), exitCode });
-
-      console.log(`\nsmoke: ${smoke.passed} passed, ${smoke.failed} failed${smoke.flaky ? `, ${smoke.flaky} flaky` : ''} in ${(smoke.durationMs / 1000).toFixed(1)} s`);
-      for (const t of smoke.tests.filter((x) => x.status === 'failed' || x.status === 'timedOut' || x.status === 'interrupted')) {
-        console.log(`  FAILED ${t.title} ${t.tags.join(' ')}\n         ${firstLine(t.error ?? t.status)}`);
-      }
-      for (const p of smoke.a11y) {
-        const v = p.violations;
-        console.log(`  a11y ${p.page}: ${v.critical} critical, ${v.serious} serious, ${v.moderate} moderate, ${v.minor} minor, ${p.incomplete} incomplete`);
-      }
-      if (exitCode === EXIT.harness && !interrupted.signal.aborted) console.error(`smoke: the Playwright runner exited with code ${run.exitCode} although no test failed; see ${run.logFile}.`);
-
-      const report = await writeReport(dir);
-      if (report) console.log(`Report: ${report}`);
-      console.log(`Results: ${dir}`);
-      return exitCode;
+      if (!smoke) console.error('smoke: interrupted before the suites started.');
+      else printSummary(smoke, run.exitCode === EXIT.interrupted);
     } catch (e) {
-      writeJson(dir, 'meta.json', { ...meta, endedAt: new Date().toISOString(), exitCode: isShipcheckError(e) ? e.exitCode : EXIT.harness });
+      exitCode = isShipcheckError(e) ? e.exitCode : EXIT.harness;
       throw e;
     } finally {
+      writeJson(dir, 'meta.json', { ...meta, endedAt: new Date().toISOString(), exitCode });
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      await api?.stop();
+      await live?.stop();
     }
+
+    try {
+      const report = await generateReport(dir, { secrets: live?.secrets });
+      console.log(`Report: ${report.files?.html ?? path.join(dir, 'report.html')}`);
+    } catch (e) {
+      console.error(`smoke: the report could not be written: ${(e as Error).message}`);
+    }
+    console.log(`Results: ${dir}`);
+    return exitCode;
   },
 };
 

@@ -12,6 +12,8 @@ export function valuesAt(root: unknown, path: string): Found {
   const parts = path.split('.');
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
+    // `items.*.id` over an empty array selects nothing: found, with no values to check.
+    if (current.length === 0) return { found: true, values: [] };
     const next: unknown[] = [];
     for (const v of current) {
       if (part === '*') {

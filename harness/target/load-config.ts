@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { fail } from '../errors.ts';
 import { suggest } from '../suggest.ts';
 import { resolveTarget, TargetProblems } from './resolve.ts';
@@ -50,12 +51,15 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
   } else {
     let mod: Record<string, unknown>;
     try {
-      // The mtime in the URL makes a changed file load afresh in a long-lived process.
-      mod = await import(`${pathToFileURL(abs).href}?mtime=${fs.statSync(abs).mtimeMs}`) as Record<string, unknown>;
+      // tsx's own import: a .ts config loads alike in ESM and CommonJS packages (a plain import()
+      // of .ts in a package without "type": "module" fails under Node 20's require(esm)), afresh each time.
+      mod = await tsImport(pathToFileURL(abs).href, import.meta.url) as Record<string, unknown>;
     } catch (e) {
       throw fail('SHIPCHECK_ERR_CONFIG_LOAD', { file, reason: reasonOf(e, abs), fix: 'Fix the file at that line; it must run as a module that exports the config.' }, e);
     }
     value = mod.default;
+    // A CommonJS package's module comes wrapped once more: { default: { default: config } }.
+    if (value && typeof value === 'object' && 'default' in value && !('targets' in value)) value = (value as { default: unknown }).default;
     if (value === undefined) {
       throw fail('SHIPCHECK_ERR_CONFIG_LOAD', { file, reason: 'it has no default export', fix: "Write `export default defineConfig({ targets: { ... } })` (import { defineConfig } from 'shipcheck')." });
     }

@@ -34,6 +34,9 @@ export const DEFAULTS = {
   environment: 'local',
 } as const;
 
+/** `slo` tag values the harness's own requests carry (probes, setup checks, metric scrapes); no endpoint group may take them. */
+export const RESERVED_GROUPS = ['health', 'setup', 'scrape'] as const;
+
 export interface ResolveOptions {
   /** The target's name in the config. */
   name: string;
@@ -119,6 +122,8 @@ export function resolveTarget(cfg: TargetConfig, opts: ResolveOptions): Target {
       : { ...(lim.p95Ms !== undefined ? { p95Ms: lim.p95Ms } : {}), ...(lim.p99Ms !== undefined ? { p99Ms: lim.p99Ms } : {}) };
   }
 
+  for (const g of Object.keys(groups)) if ((RESERVED_GROUPS as readonly string[]).includes(g)) problems.push(`${at(`slo.groups.${g}`)}: "${g}" is reserved for shipcheck's own requests (${RESERVED_GROUPS.join(', ')}); health probes are judged by slo.healthP99Ms`);
+
   // --- endpoints (two endpoints on one route share its name tag: results group by route)
   const endpoints: ResolvedEndpoint[] = [];
   for (const [key, e] of Object.entries(cfg.endpoints ?? {})) {
@@ -126,6 +131,7 @@ export function resolveTarget(cfg: TargetConfig, opts: ResolveOptions): Target {
     const name = nameTag(method, e.path);
     if (/[,{}]/.test(name)) problems.push(`${at(`endpoints.${key}.path`)}: ${JSON.stringify(e.path)} holds a "," or an unmatched brace, which k6 threshold keys cannot carry`);
     const group = e.group ?? DEFAULTS.group;
+    if ((RESERVED_GROUPS as readonly string[]).includes(group)) problems.push(`${at(`endpoints.${key}.group`)}: "${group}" is reserved for shipcheck's own requests (${RESERVED_GROUPS.join(', ')}); name the group otherwise`);
     if (!groups[group]) {
       if (group === DEFAULTS.group) groups[group] = { p95Ms: DEFAULTS.slo.p95Ms, p99Ms: DEFAULTS.slo.p99Ms };
       else problems.push(`${at(`endpoints.${key}.group`)}: "${group}" is not in slo.groups (${Object.keys(groups).join(', ')}); add its limits there`);
@@ -281,7 +287,8 @@ export function resolveTarget(cfg: TargetConfig, opts: ResolveOptions): Target {
     environment,
     baseUrl,
     baseUrls: Object.fromEntries(Object.entries(baseUrls).map(([k, v]) => [k, v.replace(/\/+$/, '')])),
-    ...(cfg.start && !opts.url ? { start: cfg.start } : {}),
+    // shipcheck starts the included API only for a local run that no --target URL points elsewhere.
+    ...(cfg.start && !opts.url && environment === DEFAULTS.environment ? { start: cfg.start } : {}),
     auth,
     health: { liveness, ...(readiness ? { readiness } : {}) },
     endpoints, journeys, pages, security,

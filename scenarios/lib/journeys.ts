@@ -1,184 +1,113 @@
 /**
- * What real users do, step by step, with the pauses between steps that make 500 users 500
- * users and not 500 tight loops. Each journey is one iteration's worth of work for one user.
+ * What the target's users do, as its config describes it. With journeys, each user
+ * iteration is one journey drawn by weight, its steps in order: `chance` steps taken with
+ * that probability, `{think}` steps as pauses, and the target's default think time between
+ * requests that have no pause written between them; a step needing a value the journey has
+ * not captured is skipped. Without journeys, an iteration is one endpoint drawn by weight
+ * and a pause. Arrivals (open model) are one request each, no pauses.
  */
-import { check } from 'k6';
-import { Rate, Trend } from 'k6/metrics';
-import { call, jsonOf, type ApiResponse } from './api.ts';
+import type { ResolvedEndpoint, ResolvedJourney } from '../../harness/target/types.ts';
+import { lacking, pickByWeight, replacementFor } from './mix.ts';
 import { think } from './pause.ts';
-import { AUDIENCE_LEVELS, CONTENT_TYPES, pick, ROUTES, TOPICS, type ContentType } from './routes.ts';
+import { callEndpoint, type TagsAt, type Vars } from './request.ts';
+import { ENDPOINTS, TARGET } from './target.ts';
 
-/** Quality of what the generator returned: the service's product, not only its speed. */
-export const contentQuality = new Trend('content_quality_score');
-/** Share of generated pieces that met every quality threshold (overall, educational, factual). */
-export const qualityPassed = new Rate('content_quality_passed');
+/** The endpoints arrivals draw from (weight 0 means journeys only). */
+const IN_MIX = TARGET.endpoints.filter((e) => e.weight > 0);
 
-interface ContentItem { id: number | string; content_type?: string; content?: string }
-interface ContentPage { items?: ContentItem[] }
-interface Generated extends ContentItem {
-  quality_score?: number;
-  educational_effectiveness?: number;
-  factual_accuracy?: number;
-  quality_passed?: boolean;
+/** Values each VU captured, kept across its iterations (keyed by VU: the Node engine shares this module between VUs). */
+const capturedByVu = new Map<number, Vars>();
+function vuVars(): Vars {
+  let v = capturedByVu.get(__VU);
+  if (!v) capturedByVu.set(__VU, (v = {}));
+  return v;
 }
 
-const isJson = (r: ApiResponse) => String(r.headers['Content-Type'] ?? '').includes('application/json');
-
-/** Tags added to every request of a journey (for example the spike phase). */
-export type JourneyTags = Record<string, string>;
-
-/** Opens the library (optionally filtered by type) and returns the items on the page. */
-export async function listContent(key: string, tags: JourneyTags = {}, type?: ContentType): Promise<ContentItem[]> {
-  const res = await call('GET', ROUTES.contentList, { key, query: { content_type: type, limit: 20 }, tags });
-  const page = jsonOf<ContentPage>(res);
-  check(res, {
-    'content list: 200': (r) => r.status === 200,
-    'content list: JSON page of items': () => Array.isArray(page?.items),
-  }, tags);
-  return page?.items ?? [];
+/** The target's pause between two requests: `sizing.thinkTimeSeconds`, scaled by the profile. */
+function defaultThink(): Promise<void> {
+  const [min, max] = TARGET.sizing.thinkTimeSeconds;
+  return think(min, max);
 }
 
-/** Opens one piece of content. */
-export async function readContent(key: string, id: number | string, tags: JourneyTags = {}): Promise<void> {
-  const res = await call('GET', ROUTES.contentItem, { key, params: { id }, tags });
-  const item = jsonOf<ContentItem>(res);
-  check(res, {
-    'content item: 200': (r) => r.status === 200,
-    'content item: has the content': () => typeof item?.content === 'string' && item.content.length > 0,
-  }, tags);
+interface WalkOptions {
+  tags?: TagsAt;
+  /**
+   * As a user (default): chances drawn, pauses taken. The smoke walk sets false: every step
+   * once, no pauses, and a skipped step is reported.
+   */
+  asUser?: boolean;
 }
 
-/** Generates one piece of content and records its quality. Returns its id when stored. */
-export async function generateContent(key: string, tags: JourneyTags = {}, type: ContentType = pick(CONTENT_TYPES)): Promise<number | string | undefined> {
-  const res = await call('POST', ROUTES.generate, {
-    key,
-    slo: 'generation',
-    tags,
-    timeout: '90s',
-    json: { topic: pick(TOPICS), content_type: type, audience_level: pick(AUDIENCE_LEVELS) },
-  });
-  const body = jsonOf<Generated>(res);
-  check(res, {
-    'generate: 201 created': (r) => r.status === 201,
-    'generate: scored content': () => typeof body?.quality_score === 'number' && typeof body?.content === 'string',
-  }, tags);
-  if (body && typeof body.quality_score === 'number') {
-    contentQuality.add(body.quality_score, { content_type: type });
-    qualityPassed.add(body.quality_passed === true, { content_type: type });
-  }
-  return res.status === 201 ? body?.id : undefined;
-}
-
-/**
- * An educator browsing: opens the library, maybe filters by a type, reads a piece or two.
- * The most common journey by far.
- */
-export async function educatorBrowses(key: string, tags: JourneyTags = {}): Promise<void> {
-  let items = await listContent(key, tags);
-  await think(2, 5);
-  if (Math.random() < 0.4) {
-    items = await listContent(key, tags, pick(CONTENT_TYPES));
-    await think(1, 3);
-  }
-  if (items.length > 0) {
-    await readContent(key, pick(items).id, tags);
-    await think(5, 15);
-  }
-  if (items.length > 1 && Math.random() < 0.5) {
-    await readContent(key, pick(items).id, tags);
-    await think(5, 15);
-  }
-}
-
-/** An educator generating material for a lesson, then reading what came back. */
-export async function educatorGenerates(key: string, tags: JourneyTags = {}): Promise<void> {
-  await listContent(key, tags);
-  await think(2, 6);
-  const id = await generateContent(key, tags);
-  await think(5, 15);
-  if (id !== undefined) {
-    await readContent(key, id, tags);
-    await think(3, 8);
-  }
-}
-
-/** An educator (or their lead) looking at how good the generated material has been. */
-export async function educatorReadsQuality(key: string, tags: JourneyTags = {}): Promise<void> {
-  const edu = await call('GET', ROUTES.educationalMetrics, { key, tags });
-  check(edu, {
-    'educational metrics: 200': (r) => r.status === 200,
-    'educational metrics: JSON': isJson,
-  }, tags);
-  await think(5, 10);
-  const m = await call('GET', ROUTES.metrics, { key, tags });
-  check(m, { 'metrics: 200': (r) => r.status === 200 }, tags);
-  await think(3, 8);
-}
-
-/**
- * An operator's dashboard and the orchestrator's probes: liveness, readiness with its
- * dependency checks, the detailed view and the Prometheus scrape.
- */
-export async function operatorPolls(key: string, tags: JourneyTags = {}): Promise<void> {
-  const live = await call('GET', ROUTES.liveness, { slo: 'health', tags });
-  check(live, { 'liveness: 200': (r) => r.status === 200 }, tags);
-  const ready = await call('GET', ROUTES.health, { slo: 'health', tags });
-  check(ready, { 'health: 200 (all checks up)': (r) => r.status === 200 }, tags);
-  await think(1, 2);
-  const detailed = await call('GET', ROUTES.healthDetailed, { key, slo: 'health', tags });
-  check(detailed, { 'detailed health: 200': (r) => r.status === 200 }, tags);
-  const prom = await call('GET', ROUTES.prometheus, { tags });
-  check(prom, { 'prometheus: text exposition': (r) => r.status === 200 && String(r.body).includes('# TYPE') }, tags);
-  await think(5, 10);
-}
-
-/**
- * The traffic mix of a school day: mostly browsing, some generating, a little quality
- * reading, and the operator's polling. Weights sum to 1.
- */
-export const DAY_MIX: ReadonlyArray<[weight: number, journey: (key: string, tags?: JourneyTags) => Promise<void>]> = [
-  [0.6, educatorBrowses],
-  [0.15, educatorGenerates],
-  [0.15, educatorReadsQuality],
-  [0.1, operatorPolls],
-];
-
-/** Runs one journey drawn from `mix` by weight. */
-export function mixedJourney(key: string, tags: JourneyTags = {}, mix = DAY_MIX): Promise<void> {
-  let r = Math.random();
-  for (const [weight, journey] of mix) {
-    r -= weight;
-    if (r < 0) return journey(key, tags);
-  }
-  return mix[mix.length - 1]![1](key, tags);
-}
-
-/**
- * One request from the read mix, no pauses: the unit of work of the arrival-rate scenarios,
- * where each iteration is one arriving request.
- */
-export async function oneRequest(key: string, tags: JourneyTags = {}): Promise<void> {
-  const r = Math.random();
-  if (r < 0.5) {
-    await listContent(key, tags, Math.random() < 0.5 ? pick(CONTENT_TYPES) : undefined);
-  } else if (r < 0.8) {
-    const id = knownIds.length > 0 ? pick(knownIds) : undefined;
-    if (id === undefined) {
-      rememberIds(await listContent(key, tags));
-    } else {
-      await readContent(key, id, tags);
+/** Walks one journey as the user holding `key`, capturing into `vars`. */
+async function walkJourney(j: ResolvedJourney, key: string, vars: Vars, o: WalkOptions = {}): Promise<void> {
+  const asUser = o.asUser ?? true;
+  let pauseOwed = false;
+  for (const step of j.steps) {
+    if ('think' in step) {
+      if (asUser) await think(step.think[0], step.think[1]);
+      pauseOwed = false;
+      continue;
     }
-  } else if (r < 0.9) {
-    const res = await call('GET', ROUTES.educationalMetrics, { key, tags });
-    check(res, { 'educational metrics: 200': (x) => x.status === 200 }, tags);
-  } else {
-    const res = await call('GET', ROUTES.health, { slo: 'health', tags });
-    check(res, { 'health: 200 (all checks up)': (x) => x.status === 200 }, tags);
+    if (asUser && step.chance < 1 && Math.random() >= step.chance) continue;
+    const ep = ENDPOINTS[step.endpoint]!;
+    const missing = lacking(ep, vars);
+    if (missing.length) {
+      if (!asUser) console.warn(`journey ${j.name}: skipped ${ep.key} (${ep.name}), which needs {${missing.join('}, {')}} that no earlier step captured`);
+      continue;
+    }
+    if (asUser && pauseOwed) await defaultThink();
+    await callEndpoint(ep, vars, key, o.tags);
+    pauseOwed = true;
+  }
+  if (asUser && pauseOwed) await defaultThink();
+}
+
+/** One user iteration: a journey by weight with fresh captures, or (without journeys) one endpoint and a pause. */
+export async function userIteration(key: string, tags: TagsAt = {}): Promise<void> {
+  const journey = pickByWeight(TARGET.journeys, (j) => j.weight);
+  if (journey) {
+    await walkJourney(journey, key, {}, { tags });
+    return;
+  }
+  await oneRequest(key, tags);
+  await defaultThink();
+}
+
+/** One arrival: one endpoint by weight, or the one that captures what it needs first. */
+export async function oneRequest(key: string, tags: TagsAt = {}): Promise<void> {
+  const vars = vuVars();
+  const drawn = pickByWeight(IN_MIX, (e) => e.weight);
+  const ep: ResolvedEndpoint | undefined = drawn && replacementFor(drawn, vars, TARGET.endpoints);
+  if (ep) await callEndpoint(ep, vars, key, tags);
+}
+
+/** The smoke walk: each journey once (each endpoint once when there are none), captures carried along. */
+export async function walkEverything(key: string): Promise<void> {
+  const vars: Vars = {};
+  if (TARGET.journeys.length) {
+    for (const j of TARGET.journeys) await walkJourney(j, key, vars, { asUser: false });
+    return;
+  }
+  for (const ep of TARGET.endpoints) {
+    const missing = lacking(ep, vars);
+    if (missing.length) {
+      console.warn(`skipped ${ep.key} (${ep.name}), which needs {${missing.join('}, {')}} that no endpoint before it captured`);
+      continue;
+    }
+    await callEndpoint(ep, vars, key);
   }
 }
 
-/** Content ids this VU has seen, so arrival-rate iterations can open items in one request. */
-const knownIds: Array<number | string> = [];
-function rememberIds(items: ContentItem[]): void {
-  for (const it of items) if (knownIds.length < 50 && !knownIds.includes(it.id)) knownIds.push(it.id);
+/** The arrival shapes draw endpoints by weight: refuse at init, with the fix, rather than run a test that makes no requests. */
+export function requireArrivalMix(shape: string): void {
+  if (IN_MIX.length === 0) {
+    throw new Error(`The ${shape} shape draws requests from the endpoints by weight, but ${TARGET.endpoints.length ? `every endpoint of the target "${TARGET.name}" has weight 0 (journeys only)` : `the target "${TARGET.name}" has no endpoints`}. Give at least one endpoint a weight > 0${TARGET.journeys.length ? ', or run the users shape' : ''}.`);
+  }
+}
+
+/** The user shapes need journeys or endpoints to walk. */
+export function requireUserMix(shape: string): void {
+  if (TARGET.journeys.length === 0 && IN_MIX.length === 0) {
+    throw new Error(`The ${shape} shape has nothing for its users to do: the target "${TARGET.name}" has no journeys and no endpoint with a weight > 0. Describe its requests under endpoints (and journeys).`);
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * Phases of a ramping test (baseline, peak, recovery, ...) as a tag, so thresholds can hold
- * the SLOs at the peak separately from the quiet start: `http_req_duration{slo:api,phase:peak}`.
+ * the SLOs at the peak separately from the quiet start: `http_req_duration{slo:reads,phase:peak}`.
  * The phase is read from the scenario's elapsed time against the stages that define it.
  */
 import exec from 'k6/execution';

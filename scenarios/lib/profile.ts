@@ -1,14 +1,16 @@
 /**
- * Load profiles, chosen with `-e PROFILE=<name>`. One scenario file serves every size: the
- * shape (ramp, hold, spike) stays, the numbers change.
+ * Load profiles, chosen with `-e PROFILE=<name>` (shipcheck passes its --profile). One shape
+ * serves every size: the shape (ramp, hold, spike) stays, the numbers change.
  *
- * - `test`: seconds and a handful of VUs, so the test suite can run every scenario.
- * - `ci`: each run ≤ 2 minutes; reaches the real targets (500 users held, 10,000 requests
- *   at a constant arrival rate) so a deploy gate proves them.
- * - `full`: the targets at their real durations (500 users for 10 min, 10,000+/h for 60 min).
+ * - `test`: seconds and a handful of VUs, so the test suite can run every shape.
+ * - `ci`: each part ≤ 2 minutes; reaches the target's real sizing (all its users held, an
+ *   hour's requests at a constant arrival rate) so a deploy gate proves it.
+ * - `full`: the sizing at real durations (the users for 10 min, the hourly rate for 60 min).
  * - `soak`: hours, to find leaks and slow drift.
  */
-export type ProfileName = 'test' | 'ci' | 'full' | 'soak';
+import type { Profile } from '../../harness/target/types.ts';
+
+export type ProfileName = Profile;
 
 export const PROFILES: readonly ProfileName[] = ['test', 'ci', 'full', 'soak'];
 

@@ -1,47 +1,66 @@
 /**
- * Where the load goes and with which keys. The API rate-limits per key and k6 counts every 429
- * as a failed request, so a load test from one key would measure the limiter, not the service.
- * Real traffic comes from many users with their own keys: VUs spread over the pool in
- * `API_KEYS` (comma-separated, plus `API_KEY`) the way distinct users would.
+ * The target this bundle was built for, and where its load goes: `__ENV.BASE_URL` (shipcheck
+ * passes the live address; `-e BASE_URL=...` with real k6) overrides the configured base URL.
+ * Keys come from the variables the target's auth names (`API_KEY`, `API_KEYS`). A service
+ * that rate-limits per key would otherwise be measured through its limiter, so VUs spread
+ * over the pool the way distinct users would.
  */
 import exec from 'k6/execution';
-// Every scenario reads its target from here, so every scenario refuses a mistyped PROFILE at
-// init, even the ones (smoke) that are the same size in every profile.
+import target from 'shipcheck:target';
+import type { ResolvedEndpoint, Target } from '../../harness/target/types.ts';
+// Every shape reads its target from here, so every shape refuses a mistyped PROFILE at init,
+// even the ones (smoke) that are the same size in every profile.
 import './profile.ts';
 
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
+export const TARGET: Target = target;
 
-/** The target's base URL (`-e BASE_URL=...`, default the included API on this machine). */
-export const BASE_URL: string = trimSlash((__ENV.BASE_URL ?? '').trim() || 'http://127.0.0.1:3000');
+/** Where requests go: `__ENV.BASE_URL`, else the base URL the bundle was built with. */
+export const BASE_URL: string = ((__ENV.BASE_URL ?? '').trim() || target.baseUrl).replace(/\/+$/, '');
 
-/** Every key to spread load over: `API_KEY` first, then `API_KEYS`, without repeats. */
-export const API_KEYS: readonly string[] = (() => {
-  const all = [__ENV.API_KEY ?? '', ...(__ENV.API_KEYS ?? '').split(',')].map((k) => k.trim()).filter(Boolean);
+const split = (s: string | undefined) => (s ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+
+/** Every key to spread load over: the token first, then the pool, without repeats. Empty without auth. */
+export const KEYS: readonly string[] = (() => {
+  const auth = target.auth;
+  if (auth.type === 'none') return [];
+  const all = [...split(__ENV[auth.tokenEnv]), ...(auth.poolEnv ? split(__ENV[auth.poolEnv]) : [])];
   return all.filter((k, i) => all.indexOf(k) === i);
 })();
 
-/** The one key: `API_KEY`, else the first of `API_KEYS`. Empty when none is set. */
-export const API_KEY: string = API_KEYS[0] ?? '';
+/** The one token (the first key); empty when none is given. */
+export const TOKEN: string = KEYS[0] ?? '';
 
 /**
  * The key of the user this VU plays: VU n keeps key n (mod the pool), like a person keeps
- * their account. For closed-model scenarios, where a VU is a user.
+ * their account. For closed-model shapes, where a VU is a user.
  */
 export function userKey(): string {
-  if (API_KEYS.length === 0) return '';
-  const vu = Math.max(1, __VU);
-  return API_KEYS[(vu - 1) % API_KEYS.length]!;
+  if (KEYS.length === 0) return '';
+  return KEYS[(Math.max(1, __VU) - 1) % KEYS.length]!;
 }
 
 /**
- * The key for this iteration, round-robin over the pool by the iteration's number in the
- * test. For arrival-rate scenarios, where iterations (not VUs) are the arriving users and
+ * The key for this iteration, round robin over the pool by the iteration's number in the
+ * test. For arrival-rate shapes, where iterations (not VUs) are the arriving users and
  * whichever VU is free runs them: keying by VU would pile the load on the first few keys.
  */
 export function arrivalKey(): string {
-  if (API_KEYS.length === 0) return '';
+  if (KEYS.length === 0) return '';
   const n = exec.scenario.iterationInTest;
-  return API_KEYS[(Number.isFinite(n) && n >= 0 ? n : 0) % API_KEYS.length]!;
+  return KEYS[(Number.isFinite(n) && n >= 0 ? n : 0) % KEYS.length]!;
 }
+
+/** A path below BASE_URL, or an absolute URL as it is. */
+export function urlOf(pathOrUrl: string): string {
+  return /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${BASE_URL}${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`;
+}
+
+/** The auth header carrying `key`, as the target's auth says (none without auth or key). */
+export function authHeaders(key: string): Record<string, string> {
+  const auth = target.auth;
+  if (auth.type === 'none' || !key) return {};
+  return { [auth.header]: auth.type === 'bearer' ? `Bearer ${key}` : key };
+}
+
+/** Endpoints by their config key. */
+export const ENDPOINTS: Readonly<Record<string, ResolvedEndpoint>> = Object.fromEntries(target.endpoints.map((e) => [e.key, e]));

@@ -1,7 +1,7 @@
 /**
- * The API's documented response shapes, as a client relies on them (required fields and
- * types; extra fields are allowed so a deployment may add some), and the checks the API
- * smoke suite uses to say precisely what a response got wrong and how to fix it.
+ * La Factoria's documented response shapes, as a client relies on them (required fields and
+ * types; extra fields are allowed so a deployment may add some), and the checks its own specs
+ * use to say precisely what a response got wrong and how to fix it.
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import type { APIResponse } from '@playwright/test';
@@ -108,7 +108,7 @@ export async function expectJson(res: APIResponse, method: string, status: numbe
   }
   const problems = schemaProblems(name, body);
   if (problems.length) {
-    throw new Error(`${where} answered ${status} with a body that does not match the documented "${name}" schema: ${problems.join('; ')}. Fix: return the documented fields with their documented types (see smoke/api-contract.ts).`);
+    throw new Error(`${where} answered ${status} with a body that does not match the documented "${name}" schema: ${problems.join('; ')}. Fix: return the documented fields with their documented types (see smoke/la-factoria/api-contract.ts).`);
   }
   return body as Record<string, any>;
 }

@@ -1,5 +1,6 @@
 /*
- * rate-limit — one key driven past its limit, to prove the limiter works.
+ * rate-limit — La Factoria's own script: one key driven past its limit, to prove the limiter
+ * works and that it limits per key.
  *
  * Shape: per-vu-iterations, a few VUs sharing ONE key (API_KEY), each sending reads back to
  * back until the API answers 429, then a few more to see it stays closed. Concurrent senders
@@ -10,8 +11,8 @@
  * another key from the pool was never affected (the limit is per key) and that the limited
  * key is served again after its Retry-After.
  *
- * This is the only scenario that uses one key on purpose: every other one spreads its load
- * over API_KEYS so it measures the service, not the limiter.
+ * This is the only script that uses one key on purpose: the load shapes spread their VUs
+ * over API_KEYS so they measure the service, not the limiter.
  *
  * Profiles: the same in all; each VU gives up after RATE_LIMIT_MAX_REQUESTS (default 2,000)
  * requests without a 429.
@@ -20,8 +21,8 @@ import { check } from 'k6';
 import { Counter, Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { call, type ApiResponse } from './lib/api.ts';
-import { pause } from './lib/pause.ts';
-import { byProfile } from './lib/profile.ts';
+import { pause } from '../lib/pause.ts';
+import { byProfile } from '../lib/profile.ts';
 import { ROUTES } from './lib/routes.ts';
 import { requireTargetUp } from './lib/setup.ts';
 import { API_DURATION, apiLatency, failedRequests, passingChecks, SUMMARY_TREND_STATS } from './lib/slo.ts';

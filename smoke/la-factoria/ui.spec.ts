@@ -1,12 +1,13 @@
 /**
- * UI smoke: the generator completes a generation with the keyboard alone and shows its
- * scores; the monitor shows "healthy" with its numbers and refreshes on its own.
+ * La Factoria's pages, used as their users use them: the generator completes a generation
+ * with the keyboard alone and shows its scores; the monitor shows "healthy" with its numbers
+ * and refreshes on its own (a fake clock stands in for the 30-second wait).
  */
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { expect, test } from 'shipcheck/test';
 
 /** Presses Tab until `target` has focus, as a keyboard user would; fails if it is unreachable. */
-export async function tabTo(page: Page, target: Locator, maxPresses = 30): Promise<void> {
+async function tabTo(page: Page, target: Locator, maxPresses = 30): Promise<void> {
   for (let i = 0; i < maxPresses; i++) {
     await page.keyboard.press('Tab');
     if (await target.evaluate((el) => el === document.activeElement)) return;
@@ -14,9 +15,9 @@ export async function tabTo(page: Page, target: Locator, maxPresses = 30): Promi
   throw new Error(`${await target.evaluate((el) => el.outerHTML.slice(0, 120))} on ${page.url()} cannot be reached with Tab within ${maxPresses} presses. Fix: make it focusable and keep it in the tab order (no tabindex="-1", not hidden).`);
 }
 
-test.describe('UI', { tag: '@smoke' }, () => {
+test.describe('La Factoria UI', { tag: '@smoke' }, () => {
   test('the generator completes a generation with the keyboard only and shows scores', async ({ page, apiKey }) => {
-    await page.goto('/');
+    expect((await page.goto('/'))?.status(), 'GET / must answer 200 before the page can be used').toBe(200);
     await tabTo(page, page.getByLabel('API key'));
     await page.keyboard.type(apiKey);
     await tabTo(page, page.getByLabel('Topic'));
@@ -39,7 +40,7 @@ test.describe('UI', { tag: '@smoke' }, () => {
   test('the monitor shows "healthy" and its numbers, and refreshes', async ({ page, apiKey }) => {
     // A fake clock lets the test see the 30-second auto-refresh without waiting 30 seconds.
     await page.clock.install();
-    await page.goto('/static/monitor.html');
+    expect((await page.goto('/static/monitor.html'))?.status(), 'GET /static/monitor.html must answer 200 before the page can be used').toBe(200);
     await expect(page.locator('#overall-status'), 'The monitor must show the service as healthy').toHaveText('healthy');
     await expect(page.locator('#checks tr'), 'The monitor lists one row per health check').toHaveCount(5);
 

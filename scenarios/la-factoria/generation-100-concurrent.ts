@@ -1,5 +1,6 @@
 /*
- * generation-100-concurrent — a hundred educators generating material at the same time.
+ * generation-100-concurrent — La Factoria's own script: a hundred educators generating
+ * material at the same time.
  *
  * Shape: constant-vus (closed model) at 100 users, each generating a piece of content, reading
  * the quality scores that came back, pausing as a person reviewing it would, and going again.
@@ -12,8 +13,8 @@
  */
 import type { Options } from 'k6/options';
 import { educatorBrowses, generateContent } from './lib/journeys.ts';
-import { think } from './lib/pause.ts';
-import { byProfile } from './lib/profile.ts';
+import { think } from '../lib/pause.ts';
+import { byProfile } from '../lib/profile.ts';
 import { requireTargetUp } from './lib/setup.ts';
 import { API_DURATION, apiLatency, failedRequests, GENERATION_DURATION, generationLatency, passingChecks, SLO, SUMMARY_TREND_STATS } from './lib/slo.ts';
 import { userKey } from './lib/target.ts';

@@ -1,8 +1,8 @@
 /**
- * The service's targets, in one place. Every scenario builds its thresholds from these, so a
- * target changes here and nowhere else. Latency and rate targets can be overridden per run with
+ * La Factoria's targets, as its own scripts judge them (the generic shapes read the same
+ * numbers from shipcheck.config.ts). Latency and rate targets can be overridden per run with
  * `-e SLO_<NAME>=<number>` (a staging stack with slower disks, or a test proving that a crossed
- * threshold fails the run); the sizing targets (users, requests per hour, spike factor) cannot.
+ * threshold fails the run).
  */
 import type { Threshold } from 'k6/options';
 
@@ -29,12 +29,6 @@ export const SLO = {
   checksRate: envNumber('SLO_CHECKS_RATE', 0.99),
   /** Generation calls a model; educators wait for it, but not longer than 30 s at p95. */
   generationP95Ms: envNumber('SLO_GENERATION_P95_MS', 30_000),
-  /** Peak concurrency the service is sized for: a district's teachers at the start of a lesson. */
-  concurrentUsers: 500,
-  /** Sustained throughput the service is sized for over a school day. */
-  requestsPerHour: 10_000,
-  /** Spikes (a class all clicking at once) of 3× normal load must not degrade the SLOs above. */
-  spikeFactor: 3,
 } as const;
 
 /**
@@ -78,24 +72,6 @@ export function failedRequests(): Threshold[] {
 /** Check pass rate, for `checks`. */
 export function passingChecks(): Threshold[] {
   return [`rate>${SLO.checksRate}`];
-}
-
-/**
- * The same thresholds, but stopping the run as soon as one fails (after `delay` of warm-up):
- * for the breakpoint test, where the first crossed SLO is the answer.
- */
-export function abortingOnFail(thresholds: Threshold[], delay: string): Threshold[] {
-  return thresholds.map((t) => ({ threshold: typeof t === 'string' ? t : t.threshold, abortOnFail: true, delayAbortEval: delay }));
-}
-
-/** The usual four: API and health latency, failed requests, checks. */
-export function standardThresholds(): Record<string, Threshold[]> {
-  return {
-    [API_DURATION]: apiLatency(),
-    [HEALTH_DURATION]: healthLatency(),
-    http_req_failed: failedRequests(),
-    checks: passingChecks(),
-  };
 }
 
 /**
