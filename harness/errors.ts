@@ -76,6 +76,14 @@ export const errors = {
     `Cannot make a report from ${p.path}: ${p.reason}. Pass a result folder (with summary.json, timeseries.json, smoke.json or drills/) or a k6 --out json file.`),
   SHIPCHECK_ERR_REPORT_BAD_JSON: def(EXIT.invalidConfig, (p) =>
     `${p.file} is not valid JSON (${p.reason}). Re-run the step that wrote it, or remove the file.`),
+  SHIPCHECK_ERR_BASELINE_NOT_COMPARABLE: def(EXIT.invalidConfig, (p) =>
+    `The baseline ${p.baseline} measured something else: ${p.differences}. Compare with a run of the same load shape, profile and target, or pass --force-baseline to compare anyway.`),
+  SHIPCHECK_ERR_HISTORY_INPUT: def(EXIT.invalidConfig, (p) =>
+    `Cannot draw a history from ${p.paths}: ${p.reason}. Pass two or more result folders (or one folder of result folders), each with summary.json or timeseries.json.`),
+  SHIPCHECK_ERR_OUTPUT_SPEC: def(EXIT.invalidConfig, (p) =>
+    `--out ${p.value}: ${p.reason}. Write --out json=FILE, --out csv=FILE (FILE may end in .gz), --out experimental-prometheus-rw or --out experimental-opentelemetry; repeat --out for several.`),
+  SHIPCHECK_ERR_OUTPUT_CONFIG: def(EXIT.invalidConfig, (p) =>
+    `${p.output}: ${p.variable} is ${JSON.stringify(p.value)}, but ${p.reason}. ${p.hint}`),
 
   // --- smoke: browsers and the Playwright suites ---
   SHIPCHECK_ERR_NO_BROWSER: def(EXIT.harness, (p) =>
@@ -138,6 +146,19 @@ export const errors = {
     `shipcheck serve cannot listen on ${p.host}:${p.port}: ${p.reason}. Pick another port with --port (0 picks a free one).`),
   SHIPCHECK_ERR_INCLUDED_API: def(EXIT.harness, (p) =>
     `The included API child process (shipcheck serve) ${p.what}. Its last output:\n${p.tail}`),
+
+  // --- result folders and the machine a run needs (issue 11) ---
+  SHIPCHECK_ERR_OUT_DIR_UNWRITABLE: def(EXIT.harness, (p) =>
+    `Cannot write the result folder ${p.dir}: ${p.reason}. Nothing was started. Pass --out DIR on a writable disk, or free the folder (check its permissions and that its file system is not mounted read-only).`),
+  SHIPCHECK_ERR_OUT_DIR_FULL: def(EXIT.harness, (p) =>
+    `The disk holding the result folder ${p.dir} has ${p.free} free, less than the ${p.need} a run needs for its results, report and traces. Nothing was started. Free space there, or pass --out DIR on another disk.`),
+  SHIPCHECK_ERR_RESULT_WRITE: def(EXIT.harness, (p) =>
+    `Cannot write ${p.file}: ${p.reason}. The results written before it are kept in ${p.dir}. ${p.fix}`),
+  SHIPCHECK_ERR_OPEN_FILES: def(EXIT.harness, (p) =>
+    `This run needs up to ${p.need} open files (${p.vus} VUs, each with its own connection, plus ${p.spare} for the process), but this shell allows ${p.limit} (ulimit -n); past that, connections fail with EMFILE. Fixes: raise the limit before running ("ulimit -n ${p.need}", or LimitNOFILE= in a systemd unit; the hard limit here is ${p.hard}), or split the VUs over several machines ("shipcheck manifest --parallelism N" writes a k6-operator TestRun that gives each of N runners its execution segment; by hand, k6 run --execution-segment on each machine). More worker threads do not help: they share this process's limit.`),
+
+  SHIPCHECK_ERR_RATE_LIMIT_NO_KEY: def(EXIT.harness, (p) =>
+    `The rate-limit check of ${p.target} (security.rateLimit ${p.route}) cannot run: it needs a key of its own, so that exhausting it does not starve the other checks, and the run has ${p.has}. This says nothing about the deployment. Set ${p.fix}, or run the other checks without it (--grep with a pattern that leaves it out).`),
 
   // --- disaster-recovery drills ---
   SHIPCHECK_ERR_DRILL_UNKNOWN: def(EXIT.invalidConfig, (p) =>

@@ -93,6 +93,8 @@ export interface RunMeta {
   kind: 'load' | 'smoke' | 'drill' | 'gate' | 'report';
   /** "k6 v1.2.3" or "node". */
   engine?: string;
+  /** Node engine: how it ran the script, "async" (module instance per VU) or "sync" (a realm per VU, k6's sync API). */
+  engineMode?: 'async' | 'sync';
   /** The target's base URL (credentials redacted). */
   target?: string;
   /** The target's name in shipcheck.config.ts. */
@@ -176,6 +178,25 @@ export interface DrillJournal {
   sabotage?: string;
   /** What the drill ran against: PostgreSQL version, client tools, cluster kind, row counts, ... */
   context?: Record<string, string | number>;
+  /** With --prove-alerts: every alert rule's timeline under a real Prometheus during the drill. */
+  alerts?: DrillAlert[];
+}
+
+/** One alert rule during a drill; times are seconds from the fault (absent: never reached). */
+export interface DrillAlert {
+  alert: string;
+  severity: string;
+  /** The `for:` the drill ran with, and the one in monitoring/alert-rules.yml (they differ when shortened). */
+  forSeconds: number;
+  ruleForSeconds: number;
+  /** What the drill expected of it: fire (and resolve), stay silent, or anything (recorded only). */
+  expected: 'fire' | 'silent' | 'any';
+  pendingSeconds?: number;
+  firingSeconds?: number;
+  resolvedSeconds?: number;
+  /** Its state when the drill ended. */
+  state: 'inactive' | 'pending' | 'firing' | 'resolved';
+  passed: boolean;
 }
 
 // ---------------------------------------------------------------- gate.json
@@ -191,6 +212,8 @@ export interface GateStage {
   detail?: string;
   /** Where its results are, relative to the gate's folder (scripts: `scripts/<name>`). */
   resultDir?: string;
+  /** A failure the gate found in a stage's results beyond its thresholds (the target stopped answering at t = …): it fails the deployment. */
+  failure?: string;
 }
 export interface GateRecord {
   /** The target gated (its name in shipcheck.config.ts). */
