@@ -58,3 +58,20 @@ export function fmtSeconds(s: number): string {
   if (s >= 60) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
   return `${s.toFixed(s % 1 ? 1 : 0)} s`;
 }
+
+/** A duration as people say it: "81 s", "6 min 52 s", "4 h", "1 h 30 min". */
+export function fmtDuration(s: number): string {
+  if (!Number.isFinite(s)) return '—';
+  if (s < 60) return `${Number(s.toFixed(s < 10 ? 1 : 0))} s`;
+  const total = Math.round(s);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  if (h > 0) return m ? `${h} h ${m} min` : `${h} h`;
+  return sec ? `${m} min ${sec} s` : `${m} min`;
+}
+
+/** Seconds written into a sentence ("RTO ≤ 14400 s") read in human units ("RTO ≤ 4 h"). */
+export function humanizeSeconds(text: string): string {
+  return text.replace(/(\d+(?:\.\d+)?)\s?s\b/g, (whole, n: string) => (Number(n) >= 60 ? fmtDuration(Number(n)) : whole));
+}

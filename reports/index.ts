@@ -17,6 +17,8 @@ export { DEFAULT_TOLERANCE, type Tolerance, type Verdict, type ReportModel };
 export interface ReportOptions {
   /** A result folder (or k6 recording) to compare against. */
   baseline?: string;
+  /** Compare even when the baseline ran another load shape, profile or target (--force-baseline). */
+  forceBaseline?: boolean;
   /** Where to write the three files; default: the result folder itself (a new out/<run-id> for a recording). */
   out?: string;
   tolerance?: Partial<Tolerance>;
@@ -49,7 +51,11 @@ function outDirFor(input: ReportInput, opts: ReportOptions): string {
 export async function generateReport(resultDir: string, opts: ReportOptions = {}): Promise<ReportResult> {
   const input = await loadReportInput(resultDir, { secrets: opts.secrets, onProgress: opts.onProgress });
   const baseline = opts.baseline ? await loadReportInput(opts.baseline, { secrets: opts.secrets, onProgress: opts.onProgress }) : undefined;
-  const model = buildModel(input, { baseline, tolerance: { ...DEFAULT_TOLERANCE, ...opts.tolerance }, now: opts.now });
+  const model = buildModel(input, { baseline, forceBaseline: opts.forceBaseline, tolerance: { ...DEFAULT_TOLERANCE, ...opts.tolerance }, now: opts.now });
+  const dir = opts.write !== false ? outDirFor(input, opts) : undefined;
+  // Trace links must resolve from where report.html is written, which need not be the result folder.
+  const from = dir ?? (fs.statSync(input.source).isDirectory() ? input.source : path.dirname(input.source));
+  for (const [title, rel] of Object.entries(model.traces)) model.traces[title] = path.relative(from, path.join(input.source, rel)).split(path.sep).join('/');
   const result: ReportResult = {
     html: await renderHtml(model),
     junit: renderJunit(model),
@@ -57,8 +63,7 @@ export async function generateReport(resultDir: string, opts: ReportOptions = {}
     verdict: model.verdict,
     model,
   };
-  if (opts.write !== false) {
-    const dir = outDirFor(input, opts);
+  if (dir) {
     fs.mkdirSync(dir, { recursive: true });
     // A folded recording becomes a result folder of our own, so the gate and later reports can read it.
     if (input.foldedFrom) {

@@ -1,10 +1,12 @@
 /**
- * junit.xml for CI: one testcase per threshold, per check, per smoke test (and accessibility
- * scan), per drill objective and per baseline rule; a failure says what was observed and
- * what the limit was, so the CI's test view explains itself.
+ * junit.xml for CI: one suite per stage (the gate's stages, or load / scripts / smoke /
+ * drills), with timestamps and durations; one testcase per threshold, check, baseline rule,
+ * smoke test, accessibility scan and drill objective. A failure says what was observed and
+ * what the limit was; a check that could not run is an `error`, so CI tells a broken
+ * harness from a failed deployment.
  */
 import type { ReportModel } from './model.ts';
-import { fmtDelta, fmtPct, fmtValue } from './format.ts';
+import { fmtDelta, fmtPct, fmtValue, humanizeSeconds } from './format.ts';
 
 /** XML-safe text: escaped, and without the control characters XML 1.0 forbids. */
 function x(s: unknown): string {
@@ -14,24 +16,43 @@ function x(s: unknown): string {
     .replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
 }
 
-interface Case { classname: string; name: string; timeS?: number; failure?: { message: string; body?: string; type: string }; skipped?: string }
-
-function suite(name: string, cases: Case[]): string {
-  const failures = cases.filter((c) => c.failure).length;
-  const skipped = cases.filter((c) => c.skipped !== undefined).length;
-  const time = cases.reduce((a, c) => a + (c.timeS ?? 0), 0);
-  const body = cases.map((c) => {
-    const open = `    <testcase classname="${x(c.classname)}" name="${x(c.name)}" time="${(c.timeS ?? 0).toFixed(3)}"`;
-    if (c.failure) return `${open}>\n      <failure message="${x(c.failure.message)}" type="${x(c.failure.type)}">${x(c.failure.body ?? c.failure.message)}</failure>\n    </testcase>`;
-    if (c.skipped !== undefined) return `${open}>\n      <skipped message="${x(c.skipped)}"/>\n    </testcase>`;
-    return `${open}/>`;
-  }).join('\n');
-  return `  <testsuite name="${x(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time.toFixed(3)}">\n${body}\n  </testsuite>`;
+interface Case {
+  classname: string;
+  name: string;
+  timeS?: number;
+  failure?: { message: string; body?: string; type: string };
+  /** The check could not run (a harness error): JUnit's `error`, which CI tools keep apart from failures. */
+  error?: { message: string; body?: string; type: string };
+  skipped?: string;
 }
 
-export function renderJunit(m: ReportModel): string {
-  const suites: Array<[string, Case[]]> = [];
-  suites.push(['thresholds', m.thresholds.map((t) => {
+interface Suite { name: string; cases: Case[]; timestamp?: string; timeS?: number }
+
+/** ISO 8601 as Playwright's JUnit reporter writes it; CI tools parse this form. */
+function stamp(iso: string | undefined): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? ` timestamp="${new Date(ms).toISOString()}"` : '';
+}
+
+function renderCase(c: Case): string {
+  const open = `    <testcase classname="${x(c.classname)}" name="${x(c.name)}" time="${(c.timeS ?? 0).toFixed(3)}"`;
+  if (c.error) return `${open}>\n      <error message="${x(c.error.message)}" type="${x(c.error.type)}">${x(c.error.body ?? c.error.message)}</error>\n    </testcase>`;
+  if (c.failure) return `${open}>\n      <failure message="${x(c.failure.message)}" type="${x(c.failure.type)}">${x(c.failure.body ?? c.failure.message)}</failure>\n    </testcase>`;
+  if (c.skipped !== undefined) return `${open}>\n      <skipped message="${x(c.skipped)}"/>\n    </testcase>`;
+  return `${open}/>`;
+}
+
+function suite(s: Suite): string {
+  const failures = s.cases.filter((c) => c.failure && !c.error).length;
+  const errors = s.cases.filter((c) => c.error).length;
+  const skipped = s.cases.filter((c) => c.skipped !== undefined).length;
+  const time = s.timeS ?? s.cases.reduce((a, c) => a + (c.timeS ?? 0), 0);
+  return `  <testsuite name="${x(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time.toFixed(3)}"${stamp(s.timestamp)}>\n${s.cases.map(renderCase).join('\n')}\n  </testsuite>`;
+}
+
+function thresholdCases(m: ReportModel, source: string | undefined): Case[] {
+  return m.thresholds.filter((t) => t.source === source).map((t) => {
     const observed = fmtValue(t.observed, t.unit);
     const limit = t.limit !== undefined ? `${t.operator} ${fmtValue(t.limit, t.unit)}` : t.expression;
     return {
@@ -39,8 +60,12 @@ export function renderJunit(m: ReportModel): string {
       name: t.label ? `${t.expression} (${t.label})` : t.expression,
       failure: t.ok ? undefined : { type: 'threshold', message: `${t.source ? `script ${t.source}: ` : ''}${t.metric} ${t.expression}: observed ${observed}, limit ${limit}${t.label ? ` (${t.label})` : ''}`, body: `observed=${t.observed ?? 'n/a'} limit=${t.limit ?? 'n/a'} operator=${t.operator ?? 'n/a'}${t.margin ? ` margin=${t.margin.absolute}` : ''}` },
     };
-  })]);
-  suites.push(['checks', m.checks.map((k) => {
+  });
+}
+
+function loadCases(m: ReportModel): Case[] {
+  const cases = thresholdCases(m, undefined);
+  cases.push(...m.checks.map((k) => {
     const total = k.passes + k.fails;
     const rate = total ? (k.passes / total) * 100 : 100;
     return {
@@ -48,47 +73,89 @@ export function renderJunit(m: ReportModel): string {
       name: k.name,
       failure: k.ok ? undefined : { type: 'check', message: `${k.name}: observed ${fmtPct(rate)} passed (${k.passes} of ${total}), limit ${fmtPct(k.limitPct)}` },
     };
-  })]);
-  if (m.smoke) {
-    suites.push(['smoke', m.smoke.tests.map((t) => ({
-      classname: `smoke.${t.file}`,
-      name: t.title,
-      timeS: t.durationMs / 1000,
-      skipped: t.status === 'skipped' ? 'skipped' : undefined,
-      failure: t.status === 'failed' || t.status === 'timedOut' || t.status === 'interrupted'
-        ? { type: `smoke ${t.status}`, message: `${t.title}: observed ${t.status}, limit passed`, body: t.error ?? t.status } : undefined,
-    }))]);
-    const failOn = new Set(m.smoke.policy?.failOn ?? ['critical', 'serious']);
-    suites.push(['accessibility', m.smoke.a11y.map((p) => {
-      const bad = Object.entries(p.violations).filter(([impact, k]) => failOn.has(impact) && k > 0);
-      return {
-        classname: 'accessibility',
-        name: `${p.page} (${p.url})`,
-        failure: bad.length ? { type: 'axe', message: `${p.page}: observed ${bad.map(([i, k]) => `${k} ${i}`).join(', ')} violations, limit 0 ${[...failOn].join('/')}`, body: p.details.map((d) => `${d.id} (${d.impact}): ${d.help} — ${d.targets.join(', ')}`).join('\n') } : undefined,
-      };
-    })]);
-  }
-  for (const d of m.drills) {
-    const cases: Case[] = d.objectives.map((o) => ({
-      classname: `drills.${d.drill}`,
-      name: o.name,
-      failure: o.passed ? undefined : { type: 'drill objective', message: `${o.name}: observed ${o.observed}, limit ${o.target}`, body: o.detail ?? '' },
-    }));
-    if (d.verdict === 'error') cases.push({ classname: `drills.${d.drill}`, name: 'drill completed', failure: { type: 'drill error', message: `${d.drill}: observed error, limit completed`, body: d.error ?? '' } });
-    suites.push([`drill ${d.drill}`, cases]);
-  }
+  }));
   if (m.baseline) {
-    suites.push(['baseline', m.baseline.rows.filter((r) => r.rule).map((r) => ({
-      classname: 'baseline',
-      name: r.label,
-      failure: r.regression ? { type: 'regression', message: `${r.label}: observed ${fmtValue(r.current, r.unit)} (${fmtDelta(r.delta, r.unit)} against baseline ${fmtValue(r.baseline, r.unit)}), limit: ${r.rule}` } : undefined,
-    }))]);
+    for (const r of [...m.baseline.rows, ...m.baseline.endpoints].filter((b) => b.rule)) {
+      cases.push({
+        classname: r.endpoint !== undefined ? `baseline.endpoint.${r.endpoint}` : 'baseline',
+        name: r.label,
+        failure: r.regression ? { type: 'regression', message: `${r.label}: observed ${fmtValue(r.current, r.unit)} (${fmtDelta(r.delta, r.unit)} against baseline ${fmtValue(r.baseline, r.unit)}), limit: ${r.rule}` } : undefined,
+      });
+    }
   }
-  const all = suites.flatMap(([, cs]) => cs);
-  const failures = all.filter((c) => c.failure).length;
+  return cases;
+}
+
+function smokeCases(m: ReportModel): Case[] {
+  if (!m.smoke) return [];
+  const cases: Case[] = m.smoke.tests.map((t) => ({
+    classname: `smoke.${t.file}`,
+    name: t.title,
+    timeS: t.durationMs / 1000,
+    skipped: t.status === 'skipped' ? 'skipped' : undefined,
+    failure: t.status === 'failed' || t.status === 'timedOut' || t.status === 'interrupted'
+      ? { type: `smoke ${t.status}`, message: `${t.title}: observed ${t.status}, limit passed`, body: `${t.error ?? t.status}${m.traces[t.title] ? `\ntrace: ${m.traces[t.title]}` : ''}` } : undefined,
+  }));
+  const failOn = new Set(m.smoke.policy?.failOn ?? ['critical', 'serious']);
+  cases.push(...m.smoke.a11y.map((p) => {
+    const bad = Object.entries(p.violations).filter(([impact, k]) => failOn.has(impact) && k > 0);
+    return {
+      classname: 'accessibility',
+      name: `${p.page} (${p.url})`,
+      failure: bad.length ? { type: 'axe', message: `${p.page}: observed ${bad.map(([i, k]) => `${k} ${i}`).join(', ')} violations, limit 0 ${[...failOn].join('/')}`, body: p.details.map((d) => `${d.id} (${d.impact}): ${d.help} — ${d.targets.join(', ')} — ${d.helpUrl}`).join('\n') } : undefined,
+    };
+  }));
+  return cases;
+}
+
+function drillSuite(m: ReportModel, d: ReportModel['drills'][number]): Suite {
+  const cases: Case[] = d.objectives.map((o) => ({
+    classname: `drills.${d.drill}`,
+    name: o.name,
+    failure: o.passed ? undefined : { type: 'drill objective', message: `${o.name}: observed ${humanizeSeconds(o.observed)}, limit ${humanizeSeconds(o.target)}`, body: o.detail ?? '' },
+  }));
+  if (d.verdict === 'error') cases.push({ classname: `drills.${d.drill}`, name: 'drill completed', error: { type: 'harness error', message: `${d.drill}: the drill could not complete`, body: d.error ?? '' } });
+  const clock = m.clocks[`drill ${d.drill}`];
+  return { name: `drill ${d.drill}`, cases, timestamp: clock?.startedAt, timeS: clock?.seconds };
+}
+
+/** One suite per stage: the gate's stages in its order (a stage that could not run is an `error`), then the drills. */
+function stageSuites(m: ReportModel): Suite[] {
+  const suites: Suite[] = [];
+  const withClock = (name: string, cases: Case[], clockKey = name): Suite => ({ name, cases, timestamp: m.clocks[clockKey]?.startedAt, timeS: m.clocks[clockKey]?.seconds });
+  const stageCases = (name: string): Case[] => (name === 'smoke' ? smokeCases(m) : name === 'load' ? loadCases(m) : name.startsWith('script ') ? thresholdCases(m, name.slice('script '.length)) : []);
+  if (m.verdict.stages.length) {
+    for (const stage of m.verdict.stages) {
+      let cases = stageCases(stage.name);
+      if (stage.status === 'error') cases = [...cases, { classname: `gate.${stage.name}`, name: `${stage.name} ran`, error: { type: 'harness error', message: `${stage.name} could not run: ${stage.detail}` } }];
+      else if (stage.status === 'interrupted') cases = [...cases, { classname: `gate.${stage.name}`, name: `${stage.name} ran to its end`, error: { type: 'interrupted', message: `${stage.name} was interrupted: the results cover only what ran before` } }];
+      else if (stage.status === 'skipped') cases = [{ classname: `gate.${stage.name}`, name: `${stage.name} ran`, skipped: stage.detail }];
+      else if (stage.status === 'fail' && cases.every((c) => !c.failure)) cases = [...cases, { classname: `gate.${stage.name}`, name: `${stage.name} passed`, failure: { type: 'stage', message: `${stage.name}: ${stage.detail}` } }];
+      suites.push(withClock(stage.name, cases));
+    }
+  } else {
+    const load = loadCases(m);
+    if (load.length) {
+      // A run that could not be judged (setup timeout, script error, …) is a harness error, not a failed deployment.
+      if (m.verdict.status === 'error' || m.verdict.status === 'interrupted') load.push({ classname: 'run', name: 'the run completed', error: { type: m.verdict.status === 'error' ? 'harness error' : 'interrupted', message: m.verdict.reasons.join('; ') || `exit code ${m.verdict.exitCode}` } });
+      suites.push(withClock('load', load));
+    }
+    for (const name of [...new Set(m.thresholds.map((t) => t.source).filter((s): s is string => s !== undefined))]) suites.push(withClock(`script ${name}`, thresholdCases(m, name)));
+    if (m.smoke) suites.push(withClock('smoke', smokeCases(m)));
+  }
+  for (const d of m.drills) suites.push(drillSuite(m, d));
+  return suites;
+}
+
+export function renderJunit(m: ReportModel): string {
+  const suites = stageSuites(m).filter((s) => s.cases.length > 0);
+  const all = suites.flatMap((s) => s.cases);
+  const failures = all.filter((c) => c.failure && !c.error).length;
+  const errors = all.filter((c) => c.error).length;
+  const time = suites.reduce((a, s) => a + (s.timeS ?? s.cases.reduce((b, c) => b + (c.timeS ?? 0), 0)), 0);
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="${x(m.title)}" tests="${all.length}" failures="${failures}" errors="0">
-${suites.filter(([, cs]) => cs.length > 0).map(([name, cs]) => suite(name, cs)).join('\n')}
+<testsuites name="${x(m.title)}" tests="${all.length}" failures="${failures}" errors="${errors}" time="${time.toFixed(3)}"${stamp(m.clocks.load?.startedAt ?? Object.values(m.clocks)[0]?.startedAt)}>
+${suites.map(suite).join('\n')}
 </testsuites>
 `;
 }

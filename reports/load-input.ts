@@ -27,6 +27,8 @@ export interface ReportInput {
   target?: Target;
   /** The target's own k6 scripts the gate ran, each from its `scripts/<name>/` folder. */
   scripts: ScriptRun[];
+  /** Playwright traces under test-results/, relative to the result folder ("test-results/x/trace.zip"). */
+  traces?: string[];
   /** Set when a k6 NDJSON recording was folded: its path, for the run facts. */
   foldedFrom?: string;
 }
@@ -119,6 +121,16 @@ function readScripts(dir: string): ScriptRun[] {
   }));
 }
 
+/** Every trace.zip Playwright left under test-results/. */
+function readTraces(dir: string): string[] {
+  const root = path.join(dir, 'test-results');
+  if (!fs.existsSync(root)) return [];
+  return (fs.readdirSync(root, { recursive: true }) as string[])
+    .filter((f) => path.basename(f) === 'trace.zip')
+    .map((f) => path.posix.join('test-results', f.split(path.sep).join('/')))
+    .sort();
+}
+
 export async function loadReportInput(source: string, opts: LoadOptions = {}): Promise<ReportInput> {
   const abs = path.resolve(source);
   if (!fs.existsSync(abs)) throw fail('SHIPCHECK_ERR_REPORT_INPUT', { path: source, reason: 'it does not exist' });
@@ -142,6 +154,7 @@ export async function loadReportInput(source: string, opts: LoadOptions = {}): P
       target: readJsonFile<Target>(path.join(abs, 'target.json')),
       drills,
       scripts: readScripts(abs),
+      traces: readTraces(abs),
     };
     if (!input.summary || !input.timeseries) {
       const [recording] = findK6JsonOutputs(abs);

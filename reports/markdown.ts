@@ -1,10 +1,14 @@
 /** summary.md: the verdict, thresholds and key figures, short enough for $GITHUB_STEP_SUMMARY. */
 import type { ReportModel } from './model.ts';
-import { fmtBytes, fmtCount, fmtDelta, fmtPct, fmtSeconds, fmtValue } from './format.ts';
+import { fmtBytes, fmtCount, fmtDelta, fmtDuration, fmtPct, fmtValue, humanizeSeconds } from './format.ts';
 
-/** A table cell: pipes and newlines would break the row, angle brackets would become HTML. */
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/**
+ * Text for a table cell or list item: pipes and newlines would break the row. A `<` opens
+ * HTML in Markdown only before a letter, `/`, `!` or `?`; only those get a backslash, so
+ * "p(95)<500" reads the same in a plain CI log as on GitHub (no &lt; entities).
+ */
+export function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/<(?=[A-Za-z/!?])/g, '\\<');
 }
 
 function row(cells: string[]): string {
@@ -19,6 +23,7 @@ export function renderMarkdown(m: ReportModel): string {
   if (v.reasons.length) {
     out.push('', 'Why:', ...v.reasons.map((r) => `- ${cell(r)}`));
   }
+  if (m.warnings.length) out.push('', 'Near the limit (passing, within 10 %):', ...m.warnings.map((w) => `- ⚠️ ${cell(w)}`));
   if (m.thresholds.length) {
     out.push('', '### Thresholds', '', row(['Metric', 'Expression', 'Observed', 'Limit', 'Margin', 'Result']), '| --- | --- | ---: | ---: | ---: | --- |');
     for (const t of m.thresholds) {
@@ -29,7 +34,7 @@ export function renderMarkdown(m: ReportModel): string {
   if (f) {
     out.push('', '### Key figures', '', '| Figure | Value |', '| --- | ---: |');
     const figs: Array<[string, string]> = [
-      ['Duration', fmtSeconds(f.durationSeconds)],
+      ['Duration', fmtDuration(f.durationSeconds)],
       ['Requests', f.requests !== undefined ? fmtCount(f.requests) : '—'],
       ['Requests per second', fmtValue(f.rps, 'perSecond')],
       ['Failed requests', fmtValue(f.errorPct, 'pct')],
@@ -42,13 +47,17 @@ export function renderMarkdown(m: ReportModel): string {
     for (const [k, val] of figs) out.push(row([k, val]));
   }
   if (m.baseline) {
-    out.push('', '### Against the baseline', '', row(['Figure', 'This run', 'Baseline', 'Change', 'Regression']), '| --- | ---: | ---: | ---: | --- |');
-    for (const r of m.baseline.rows.filter((x) => x.rule)) {
+    const id = m.baseline.identity;
+    out.push('', '### Against the baseline', '', cell(`Baseline run ${id.runId ?? id.source}${id.gitCommit ? `, commit ${id.gitCommit}` : ''}${id.startedAt ? `, started ${id.startedAt}` : ''}${id.engine ? `, engine ${id.engine}` : ''}${id.profile ? `, profile ${id.profile}` : ''}.`));
+    if (m.baseline.forcedDespite.length) out.push('', cell(`⚠️ Compared although the runs differ (--force-baseline): ${m.baseline.forcedDespite.join('; ')}.`));
+    out.push('', row(['Figure', 'This run', 'Baseline', 'Change', 'Regression']), '| --- | ---: | ---: | ---: | --- |');
+    // Every judged aggregate row, and the endpoints' rows that regressed (all of them would drown the summary).
+    for (const r of [...m.baseline.rows.filter((x) => x.rule), ...m.baseline.endpoints.filter((x) => x.regression)]) {
       out.push(row([r.label, fmtValue(r.current, r.unit), fmtValue(r.baseline, r.unit), fmtDelta(r.delta, r.unit), r.regression ? `❌ regression (${r.rule})` : '✅ within tolerance']));
     }
   }
   if (m.smoke) out.push('', `**Smoke:** ${m.smoke.passed} passed, ${m.smoke.failed} failed, ${m.smoke.flaky} flaky, ${m.smoke.skipped} skipped; accessibility scans of ${m.smoke.a11y.length} pages.`);
-  for (const d of m.drills) out.push('', `**Drill ${cell(d.drill)}:** ${d.verdict}; ${d.objectives.map((o) => `${cell(o.name)} ${o.observed} (target ${cell(o.target)}) ${o.passed ? '✅' : '❌'}`).join(', ')}`);
+  for (const d of m.drills) out.push('', `**Drill ${cell(d.drill)}:** ${d.verdict}; ${d.objectives.map((o) => `${cell(o.name)} ${cell(humanizeSeconds(o.observed))} (target ${cell(humanizeSeconds(o.target))}) ${o.passed ? '✅' : '❌'}`).join(', ')}`);
   out.push('');
   return out.join('\n');
 }

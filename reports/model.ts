@@ -4,22 +4,19 @@
  * own figures) and from timeseries.json otherwise.
  */
 import type { DrillJournal, GateRecord, K6Group, K6SummaryData, ScenarioMeta, SmokeResult, Timeseries, TimeseriesSeries } from '../harness/result-types.ts';
+import { checkComparable, compareBaseline, compareEndpoints, DEFAULT_TOLERANCE, identityOf, type BaselineComparison, type BaselineRow, type Tolerance } from './baseline.ts';
+import { chartSpecs, type ChartPayload } from './charts.ts';
+import { fmtValue } from './format.ts';
 import type { ReportInput } from './load-input.ts';
 import { labelMetric } from './metric-labels.ts';
 import { margin, parseMetricKey, parseThreshold, type Operator } from './thresholds.ts';
 import { decideVerdict, type Verdict } from './verdict.ts';
 
-export type { Verdict };
+export type { Verdict, BaselineRow, Tolerance };
+export { DEFAULT_TOLERANCE };
 
-export interface Tolerance {
-  /** p95 latency may grow by this many percent over the baseline. */
-  p95Pct: number;
-  /** Error rate may grow by this many percentage points. */
-  errorRatePoints: number;
-  /** Requests per second may fall by this many percent. */
-  rpsPct: number;
-}
-export const DEFAULT_TOLERANCE: Tolerance = { p95Pct: 10, errorRatePoints: 0.5, rpsPct: 10 };
+/** A figure that passes but within this share of its limit earns a warning. */
+export const NEAR_LIMIT = 0.1;
 
 /** Fewer seconds than this and the charts would mislead: the panel shows a note instead. */
 export const MIN_CHART_SECONDS = 5;
@@ -65,7 +62,6 @@ export interface EndpointRow { name: string; count: number; rps: number; p50?: n
 export interface TimingRow { phase: string; metric: string; avg?: number; med?: number; p95?: number; max?: number; share?: number }
 export interface CheckRow { group: string; name: string; passes: number; fails: number; ok: boolean; limitPct: number }
 export interface ErrorRow { status: string; errorCode: string; count: number; examples: Array<{ name: string; count: number }> }
-export interface BaselineRow { key: keyof KeyFigures; label: string; unit: Unit; current?: number; baseline?: number; delta?: number; deltaPct?: number; regression: boolean; rule?: string }
 
 export interface ChartData {
   startMs: number;
@@ -103,7 +99,15 @@ export interface ReportModel {
   timings: TimingRow[];
   checks: CheckRow[];
   errors: ErrorRow[];
-  baseline?: { source: string; rows: BaselineRow[]; tolerance: Tolerance };
+  baseline?: BaselineComparison;
+  /** The charts the page draws, with limits and the baseline's overlay (absent when there is nothing to chart). */
+  charts?: ChartPayload;
+  /** Figures that pass but sit within 10 % of their limit. */
+  warnings: string[];
+  /** Playwright traces in the result folder (relative paths), by the failed test they belong to. */
+  traces: Record<string, string>;
+  /** When each part of the run started and how long it took, for JUnit's timestamps and durations. */
+  clocks: Record<string, { startedAt?: string; seconds?: number }>;
   smoke?: SmokeResult;
   drills: DrillJournal[];
   gate?: GateRecord;
@@ -388,45 +392,6 @@ export function responseTimeRanges(h: { bounds: number[]; counts: number[] } | u
   });
 }
 
-// ------------------------------------------------------------------ baseline
-
-const COMPARED: Array<{ key: keyof KeyFigures; label: string; unit: Unit }> = [
-  { key: 'requests', label: 'Requests', unit: 'count' },
-  { key: 'rps', label: 'Requests per second', unit: 'perSecond' },
-  { key: 'errorPct', label: 'Error rate', unit: 'pct' },
-  { key: 'p50', label: 'Latency p50', unit: 'ms' },
-  { key: 'p95', label: 'Latency p95', unit: 'ms' },
-  { key: 'p99', label: 'Latency p99', unit: 'ms' },
-  { key: 'max', label: 'Latency max', unit: 'ms' },
-  { key: 'checksPassed', label: 'Checks passed', unit: 'count' },
-  { key: 'droppedIterations', label: 'Dropped iterations', unit: 'count' },
-  { key: 'vusMax', label: 'VUs max', unit: 'count' },
-  { key: 'dataReceived', label: 'Data received', unit: 'bytes' },
-];
-
-export function compareBaseline(current: KeyFigures | undefined, baseline: KeyFigures | undefined, tol: Tolerance): BaselineRow[] {
-  return COMPARED.map(({ key, label, unit }) => {
-    const c = num(current?.[key]);
-    const b = num(baseline?.[key]);
-    const row: BaselineRow = { key, label, unit, current: c, baseline: b, regression: false };
-    if (c !== undefined && b !== undefined) {
-      row.delta = c - b;
-      row.deltaPct = b !== 0 ? ((c - b) / b) * 100 : undefined;
-    }
-    if (key === 'p95') {
-      row.rule = `p95 may grow by up to ${tol.p95Pct} %`;
-      row.regression = c !== undefined && b !== undefined && c > b * (1 + tol.p95Pct / 100);
-    } else if (key === 'errorPct') {
-      row.rule = `error rate may grow by up to ${tol.errorRatePoints} points`;
-      row.regression = c !== undefined && b !== undefined && c - b > tol.errorRatePoints;
-    } else if (key === 'rps') {
-      row.rule = `requests per second may fall by up to ${tol.rpsPct} %`;
-      row.regression = c !== undefined && b !== undefined && c < b * (1 - tol.rpsPct / 100);
-    }
-    return row;
-  });
-}
-
 // ------------------------------------------------------------------ verdict and facts
 
 function fmtBytes(n: number): string {
@@ -459,8 +424,55 @@ function factsOf(input: ReportInput, figures: KeyFigures | undefined): ReportMod
 
 export interface ModelOptions {
   baseline?: ReportInput;
+  /** Compare with a baseline that measured another shape, profile or target (--force-baseline). */
+  forceBaseline?: boolean;
   tolerance?: Tolerance;
   now?: Date;
+}
+
+/** Passing figures close to their limit: thresholds, then page vitals against their budgets. */
+export function nearLimitWarnings(thresholds: ThresholdRow[], smoke: SmokeResult | undefined): string[] {
+  const out: string[] = [];
+  for (const t of thresholds) {
+    const rel = t.margin?.relative;
+    if (!t.ok || rel === undefined || rel < 0 || rel >= NEAR_LIMIT) continue;
+    // A rate at its bound (every check passed, no request failed) cannot get better: no warning.
+    if (t.unit === 'ratio' && (t.observed === 1 || t.observed === 0)) continue;
+    out.push(`${t.source ? `script ${t.source}: ` : ''}${t.label ?? t.metric}: ${t.aggregate} ${fmtValue(t.observed, t.unit)} is within ${Math.ceil(rel * 100)} % of its limit ${t.operator} ${fmtValue(t.limit, t.unit)} ("${t.expression}")`);
+  }
+  for (const v of smoke?.vitals ?? []) {
+    const pairs: Array<[string, number | null, number, 'ms' | 'plain']> = [['FCP', v.fcpMs, v.budgets.fcpMs, 'ms'], ['LCP', v.lcpMs, v.budgets.lcpMs, 'ms'], ['CLS', v.cls, v.budgets.cls, 'plain'], ['load', v.loadMs, v.budgets.loadMs, 'ms']];
+    for (const [what, value, budget, unit] of pairs) {
+      if (value === null || budget <= 0 || value > budget) continue;
+      const rel = (budget - value) / budget;
+      if (rel < NEAR_LIMIT) out.push(`page ${v.page}: ${what} ${fmtValue(value, unit)} is within ${Math.ceil(rel * 100)} % of its budget ${fmtValue(budget, unit)}`);
+    }
+  }
+  return out;
+}
+
+/** Playwright keeps a failed test's trace in test-results/<file>-<title>-<project>/trace.zip: matched by the title's slug. */
+export function tracesByTest(smoke: SmokeResult | undefined, traces: string[]): Record<string, string> {
+  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const out: Record<string, string> = {};
+  for (const t of smoke?.tests ?? []) {
+    if (t.status !== 'failed' && t.status !== 'timedOut' && t.status !== 'flaky') continue;
+    // Playwright shortens long folder names, so a prefix of the title's slug is what survives.
+    const want = slug(t.title).slice(0, 20);
+    const hit = traces.find((p) => slug(p.split('/').slice(-2, -1)[0] ?? '').includes(want));
+    if (hit) out[t.title] = hit;
+  }
+  return out;
+}
+
+function clocksOf(input: ReportInput, figures: KeyFigures | undefined): ReportModel['clocks'] {
+  const secs = (a?: string, b?: string) => (a && b ? (Date.parse(b) - Date.parse(a)) / 1000 : undefined);
+  const clocks: ReportModel['clocks'] = {};
+  if (input.summary || input.timeseries) clocks.load = { startedAt: input.meta?.startedAt, seconds: figures?.durationSeconds };
+  if (input.smoke) clocks.smoke = { startedAt: input.smoke.startedAt, seconds: input.smoke.durationMs / 1000 };
+  for (const s of input.scripts) clocks[`script ${s.name}`] = { startedAt: s.meta?.startedAt, seconds: s.summary ? s.summary.state.testRunDurationMs / 1000 : secs(s.meta?.startedAt, s.meta?.endedAt) };
+  for (const d of input.drills) clocks[`drill ${d.drill}`] = { startedAt: d.startedAt, seconds: secs(d.startedAt, d.endedAt) };
+  return clocks;
 }
 
 export function buildModel(input: ReportInput, opts: ModelOptions = {}): ReportModel {
@@ -474,22 +486,45 @@ export function buildModel(input: ReportInput, opts: ModelOptions = {}): ReportM
   const histSeries = aggregateSeries(input.timeseries, 'http_req_duration', {});
   const histogram = histSeries?.totals.histogram && histSeries.totals.histogram.counts.length ? { ...histSeries.totals.histogram, of: 'all requests' } : undefined;
   const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
+  const thresholds = thresholdRows(input);
+  const endpoints = endpointRows(input);
+  let baseline: BaselineComparison | undefined;
+  let baselineChart: ChartData | undefined;
+  if (opts.baseline) {
+    const forcedDespite = checkComparable(input, opts.baseline, opts.forceBaseline ?? false);
+    baseline = {
+      identity: identityOf(opts.baseline),
+      rows: compareBaseline(figures, keyFigures(opts.baseline), tolerance),
+      endpoints: compareEndpoints(endpoints, endpointRows(opts.baseline), tolerance),
+      tolerance, forcedDespite,
+    };
+    baselineChart = chartData(opts.baseline);
+  }
+  const shownChart = chartNote ? undefined : chart;
+  const charts: ChartPayload | undefined = shownChart && input.timeseries ? {
+    xKind: 'seconds', xTitle: 'time since start (s)', t: shownChart.t, scenarios: shownChart.scenarios,
+    charts: chartSpecs({ chart: shownChart, timeseries: input.timeseries, thresholds, baseline: baselineChart, baselineLabel: `baseline ${opts.baseline?.meta?.runId ?? ''}`.trim() }),
+  } : undefined;
   const partial: Omit<ReportModel, 'verdict' | 'facts' | 'title'> = {
     source: input.source,
     generatedAt: (opts.now ?? new Date()).toISOString(),
     scenarios: input.meta?.scenarios ?? [],
     hasLoad,
-    thresholds: thresholdRows(input),
+    thresholds,
     figures,
-    chart: chartNote ? undefined : chart,
+    chart: shownChart,
+    charts,
+    warnings: nearLimitWarnings(thresholds, input.smoke),
+    traces: tracesByTest(input.smoke, input.traces ?? []),
+    clocks: clocksOf(input, figures),
     chartNote,
     histogram,
     ranges: responseTimeRanges(histogram),
-    endpoints: endpointRows(input),
+    endpoints,
     timings: timingRows(input),
     checks: checkRows(input),
     errors: errorRows(input),
-    baseline: opts.baseline ? { source: opts.baseline.source, rows: compareBaseline(figures, keyFigures(opts.baseline), tolerance), tolerance } : undefined,
+    baseline,
     smoke: input.smoke,
     drills: input.drills,
     gate: input.gate,
@@ -498,7 +533,7 @@ export function buildModel(input: ReportInput, opts: ModelOptions = {}): ReportM
   return {
     title: `shipcheck ${kind === 'report' ? 'report' : `${kind} report`}${input.meta?.runId ? ` — ${input.meta.runId}` : ''}`,
     verdict: decideVerdict({
-      thresholds: partial.thresholds, smoke: partial.smoke, drills: partial.drills, baseline: partial.baseline?.rows,
+      thresholds: partial.thresholds, smoke: partial.smoke, drills: partial.drills, baseline: partial.baseline ? [...partial.baseline.rows, ...partial.baseline.endpoints] : undefined,
       gate: partial.gate, meta: input.meta, targetName: input.target?.name ?? input.meta?.targetName ?? input.gate?.target,
     }),
     facts: factsOf(input, figures),

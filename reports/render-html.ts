@@ -6,7 +6,8 @@
  */
 import zlib from 'node:zlib';
 import type { ReportModel, ThresholdRow, Unit } from './model.ts';
-import { esc, fmtBytes, fmtCount, fmtDelta, fmtMs, fmtPct, fmtSeconds, fmtValue } from './format.ts';
+import { esc, fmtBytes, fmtCount, fmtDelta, fmtDuration, fmtMs, fmtPct, fmtSeconds, fmtValue, humanizeSeconds } from './format.ts';
+import type { BaselineRow } from './baseline.ts';
 import { fillTemplate, reportTemplate } from './template.ts';
 
 type Cell = { text: string; num?: boolean; value?: number | string; cls?: string; raw?: boolean };
@@ -54,6 +55,7 @@ function verdictPanel(m: ReportModel): string {
   if (v.failedSuites.length) parts.push(`failed: ${v.failedSuites.join(', ')}`);
   if (m.baseline) parts.push(`${v.regressions} regression${v.regressions === 1 ? '' : 's'} against the baseline`);
   const reasons = v.reasons.length ? `<ul id="verdict-reasons">${v.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : '';
+  const warnings = m.warnings.length ? `<div class="near-limit"><h2 id="warnings-title">Near the limit</h2><p>These pass, but within 10 % of their limit: the next change may cross it.</p><ul id="near-limit-warnings">${m.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>` : '';
   const gate = v.stages.length
     ? table('gate-stages', `Gate stages of ${m.gate?.target ?? 'the target'}`, ['Stage', 'Status', 'Detail'],
       v.stages.map((s) => [c(s.name), { text: s.status, value: s.status, cls: s.status === 'pass' ? 'ok' : s.status === 'skipped' ? '' : 'bad' }, c(s.detail)]))
@@ -62,7 +64,7 @@ function verdictPanel(m: ReportModel): string {
 <h1 id="verdict-title"><span class="status">${label}</span> — ${esc(m.title)}</h1>
 <p class="what">The verdict: whether this run passed, and if not, every reason why, with the exit code shipcheck returns for it.</p>
 <p>${esc(parts.join('; ') || (v.status === 'pass' ? 'Nothing failed.' : ''))}. Exit code <strong id="exit-code">${v.exitCode}</strong>.</p>
-${reasons}${gate}
+${reasons}${warnings}${gate}
 </section>`;
 }
 
@@ -90,7 +92,8 @@ function thresholdsPanel(m: ReportModel): string {
     c(thresholdValue(t, t.observed), { num: true, value: t.observed }),
     c(t.limit !== undefined ? `${t.operator} ${thresholdValue(t, t.limit)}` : '—', { num: true, value: t.limit }),
     c(t.margin ? `${fmtDelta(t.margin.absolute, t.unit)}${t.margin.relative !== undefined ? ` (${fmtPct(t.margin.relative * 100)})` : ''}` : '—', { num: true, value: t.margin?.absolute, cls: t.margin && t.margin.absolute < 0 ? 'bad' : '' }),
-    passCell(t.ok),
+    t.ok && t.margin?.relative !== undefined && t.margin.relative >= 0 && t.margin.relative < 0.1
+      ? { text: '✓ pass, near the limit', cls: 'warn', value: 'pass' } : passCell(t.ok),
   ]);
   return panel('thresholds', 'Thresholds', 'Each threshold (the run\'s pass/fail criteria): what it judges and the k6 metric it reads, the observed value, its limit and the margin left: positive is headroom, negative is how far it was missed.',
     table('thresholds-table', 'Thresholds, failures first', ['Threshold on', 'Expression', c('Observed', { num: true }), c('Limit', { num: true }), c('Margin', { num: true }), 'Result'], rows));
@@ -108,7 +111,7 @@ function figuresPanel(m: ReportModel): string {
     ['p99', 'Latency p99', fmtValue(f.p99, 'ms'), f.p99],
     ['checks', 'Checks passed', f.checksTotal ? `${fmtCount(f.checksPassed ?? 0)} of ${fmtCount(f.checksTotal)} (${fmtPct(((f.checksPassed ?? 0) / f.checksTotal) * 100)})` : '—', f.checksPassed],
     ['droppedIterations', 'Dropped iterations', f.droppedIterations !== undefined ? fmtCount(f.droppedIterations) : '—', f.droppedIterations],
-    ['durationSeconds', 'Duration', fmtSeconds(f.durationSeconds), f.durationSeconds],
+    ['durationSeconds', 'Duration', fmtDuration(f.durationSeconds), f.durationSeconds],
     ['dataReceived', 'Data received', f.dataReceived !== undefined ? fmtBytes(f.dataReceived) : '—', f.dataReceived],
   ];
   const dl = `<dl class="figures">${items.map(([key, label, text, v]) => `<div><dt>${esc(label)}</dt><dd data-figure="${key}"${v !== undefined ? ` data-value="${v}"` : ''}>${esc(text)}</dd></div>`).join('')}</dl>`;
@@ -116,31 +119,41 @@ function figuresPanel(m: ReportModel): string {
 }
 
 function chartsPanel(m: ReportModel): string {
-  const what = 'How the run evolved second by second: load against throughput, latency, failures, data and dropped iterations, with scenario starts marked by dashed lines. Drag across a chart or use From/To to zoom all charts to a range.';
-  if (!m.chart) return panel('charts', 'Over time', what, `<p class="note" id="charts-note">${esc(m.chartNote ?? 'No time series in this folder.')}</p>`);
-  const ch = m.chart;
-  const chart = (id: string, title: string, desc: string) => `<figure class="chart" aria-labelledby="${id}-title">
-<h3 id="${id}-title">${esc(title)}</h3>
-<div class="plot" id="${id}" role="img" aria-label="${esc(`${title}: ${desc}`)}"></div>
-</figure>`;
-  const rpsMax = Math.max(0, ...ch.rps);
-  const p95s = ch.p95.filter((x): x is number => x !== null);
+  const what = 'How the run evolved second by second: VUs, throughput, responses by outcome, latency overall and per endpoint, failures, data and dropped iterations. Red lines are the SLO limits of the run\'s thresholds, grey lines the baseline run; dashed vertical lines mark scenario starts. Drag across a chart or use From/To to zoom all charts to a range.';
+  if (!m.chart || !m.charts) return panel('charts', 'Over time', what, `<p class="note" id="charts-note">${esc(m.chartNote ?? 'No time series in this folder.')}</p>`);
   const form = `<form class="range no-print" id="range-form" aria-label="Zoom all charts to a time range">
 <label for="range-from">From (s)<input id="range-from" type="number" min="0" step="1" inputmode="numeric"></label>
 <label for="range-to">To (s)<input id="range-to" type="number" min="0" step="1" inputmode="numeric"></label>
 <button type="submit">Zoom</button><button type="button" id="range-reset">Reset</button>
 </form>`;
-  return panel('charts', 'Over time', what, `${form}<div class="charts" id="charts" data-seconds="${ch.t.length}">
-${chart('chart-load', 'VUs and requests per second', `peak ${fmtCount(Math.round(rpsMax * 10) / 10)} requests per second`)}
-${chart('chart-latency', `Latency of ${ch.latencyOf}: p50, p95, p99 per second`, p95s.length ? `p95 per second from ${fmtMs(Math.min(...p95s))} to ${fmtMs(Math.max(...p95s))}` : 'no latency samples')}
-${chart('chart-errors', 'Failed requests per second (%)', `peak ${fmtPct(Math.max(0, ...ch.errorPct.filter((x): x is number => x !== null)))}`)}
-${chart('chart-data', 'Data received and sent per second', `total received ${fmtBytes(ch.dataIn.reduce((a, b) => a + b, 0))}`)}
-${chart('chart-dropped', 'Dropped iterations per second', `total ${fmtCount(ch.dropped.reduce((a, b) => a + b, 0))}`)}
+  return panel('charts', 'Over time', what, `${form}<div class="charts" id="charts" data-seconds="${m.chart.t.length}">
+${m.charts.charts.map(chartFigure).join('\n')}
 </div>`);
 }
 
-function histogramSvg(h: NonNullable<ReportModel['histogram']>): string {
-  const W = 720, H = 220, L = 48, B = 36, T = 10;
+/** One chart: its title, the canvas the page script draws, and its figures in words (they print). */
+export function chartFigure(spec: { id: string; title: string; yTitle: string; summary: string; series: Array<{ label: string; kind: string }> }): string {
+  const limits = spec.series.filter((x) => x.kind === 'limit').map((x) => x.label);
+  const baseline = spec.series.filter((x) => x.kind === 'baseline').map((x) => x.label);
+  const extra = [limits.length ? `SLO ${limits.join(', ')}` : '', baseline.length ? `overlay: ${baseline.join(', ')}` : ''].filter(Boolean).join('; ');
+  return `<figure class="chart" aria-labelledby="${spec.id}-title" data-chart="${spec.id}">
+<h3 id="${spec.id}-title">${esc(spec.title)}</h3>
+<div class="plot" id="${spec.id}" role="img" aria-label="${esc(`${spec.title} (${spec.yTitle}): ${spec.summary}`)}"></div>
+<figcaption class="chart-summary">${esc(spec.summary)}${extra ? ` ${esc(extra)}.` : ''}</figcaption>
+</figure>`;
+}
+
+/** x of a latency value on the histogram: linear within the bin that holds it. */
+function histX(h: NonNullable<ReportModel['histogram']>, v: number, L: number, bw: number): number {
+  const i = h.bounds.findIndex((b) => v <= b);
+  if (i < 0) return L + h.bounds.length * bw;
+  const lo = i === 0 ? 0 : h.bounds[i - 1]!;
+  const hi = h.bounds[i]!;
+  return L + (i + (hi > lo ? (v - lo) / (hi - lo) : 1)) * bw;
+}
+
+function histogramSvg(h: NonNullable<ReportModel['histogram']>, marks: Array<{ label: string; value: number }> = []): string {
+  const W = 720, H = 246, L = 48, B = 36, T = 36;
   const max = Math.max(...h.counts);
   const bw = (W - L - 10) / h.counts.length;
   const bars = h.counts.map((cnt, i) => {
@@ -150,19 +163,27 @@ function histogramSvg(h: NonNullable<ReportModel['histogram']>): string {
   const every = Math.max(1, Math.ceil(h.counts.length / 8));
   const labels = h.bounds.map((b, i) => (i % every === 0 || i === h.bounds.length - 1
     ? `<text x="${(L + (i + 1) * bw).toFixed(1)}" y="${H - B + 16}" text-anchor="end">${esc(fmtMs(b))}</text>` : '')).join('');
+  // Percentile marks: each label on its own row above the bars, so close percentiles never overlap.
+  const markSvg = marks.map((mk, i) => {
+    const x = histX(h, mk.value, L, bw).toFixed(1);
+    return `<g class="mark" data-mark="${esc(mk.label)}" data-value="${mk.value}"><line x1="${x}" y1="${T - 2}" x2="${x}" y2="${H - B}"/><text x="${x}" y="${9 + i * 11}" text-anchor="${Number(x) > W - 120 ? 'end' : 'start'}">${esc(`${mk.label} ${fmtMs(mk.value)}`)}</text></g>`;
+  }).join('');
   return `<svg class="hist" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="hist-title hist-desc">
 <title id="hist-title">Latency histogram of ${esc(h.of)}</title>
 <desc id="hist-desc">Requests per latency bin, ${h.counts.length} bins from ${esc(fmtMs(h.bounds[0]!))} to ${esc(fmtMs(h.bounds[h.bounds.length - 1]!))}; the most populated bin holds ${max} requests.</desc>
 <line x1="${L}" y1="${H - B}" x2="${W - 10}" y2="${H - B}"/>
-<text x="${L - 6}" y="${T + 10}" text-anchor="end">${max}</text><text x="${L - 6}" y="${H - B}" text-anchor="end">0</text>
-${bars}${labels}</svg>`;
+<text x="${L - 6}" y="${T + 10}" text-anchor="end">${max}</text><text x="${W - 10}" y="${H - 2}" text-anchor="end">latency (ms, upper bound of each bin) →</text><text x="4" y="${T + 60}" transform="rotate(-90 12 ${T + 60})" text-anchor="middle">requests</text><text x="${L - 6}" y="${H - B}" text-anchor="end">0</text>
+${bars}${labels}${markSvg}</svg>`;
 }
 
 function distributionPanel(m: ReportModel): string {
-  const what = 'How request latencies spread across the whole run: a histogram of all requests and how many fell in each response-time range.';
+  const what = 'How request latencies spread across the whole run: a histogram of all requests with the p50, p95 and p99 marked, and how many fell in each response-time range.';
   if (!m.histogram) return panel('distribution', 'Latency distribution', what, '<p class="note">No request latencies were recorded.</p>');
   const total = m.histogram.counts.reduce((a, b) => a + b, 0);
-  return panel('distribution', 'Latency distribution', what, histogramSvg(m.histogram) + table('ranges', `Response-time ranges (${fmtCount(total)} requests; a bin counts toward the range holding its upper bound)`, ['Range', c('Requests', { num: true }), c('Share', { num: true })],
+  const f = m.figures;
+  const marks = ([['p50', f?.p50], ['p95', f?.p95], ['p99', f?.p99]] as Array<[string, number | undefined]>).filter((x): x is [string, number] => x[1] !== undefined).map(([label, value]) => ({ label, value }));
+  return panel('distribution', 'Latency distribution', what, histogramSvg(m.histogram, marks) +
+    `<p class="chart-summary" id="distribution-marks">${esc(marks.map((x) => `${x.label} ${fmtMs(x.value)}`).join(', '))} (marked on the histogram).</p>` + table('ranges', `Response-time ranges (${fmtCount(total)} requests; a bin counts toward the range holding its upper bound)`, ['Range', c('Requests', { num: true }), c('Share', { num: true })],
     m.ranges.map((r) => [c(r.label), c(fmtCount(r.count), { num: true, value: r.count }), c(fmtPct(r.pct), { num: true, value: r.pct })])));
 }
 
@@ -197,35 +218,69 @@ function checksPanel(m: ReportModel): string {
   return panel('checks', 'Checks and errors', what, `<h3>Checks</h3>${checks}<h3>Errors</h3>${errors}`);
 }
 
+function regressionCell(r: BaselineRow): Cell {
+  if (!r.rule) return { text: '— (shown, not judged)', value: 'info' };
+  if (r.current === undefined || r.baseline === undefined) return { text: `— (${r.rule}; one run has no value)`, value: 'info' };
+  return { text: `${r.regression ? '✗ regression' : '✓ within tolerance'} (${r.rule})`, cls: r.regression ? 'bad' : 'ok', value: r.regression ? 'fail' : 'pass' };
+}
+
+function deltaCells(r: BaselineRow): Cell[] {
+  return [n(r.current, r.unit), n(r.baseline, r.unit), c(fmtDelta(r.delta, r.unit), { num: true, value: r.delta }), c(r.deltaPct !== undefined ? `${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)} %` : '—', { num: true, value: r.deltaPct }), regressionCell(r)];
+}
+
 function baselinePanel(m: ReportModel): string {
   const b = m.baseline!;
   const t = b.tolerance;
-  return panel('baseline', 'Against the baseline', `Every key figure beside the baseline run's (${b.source}), with the difference; regressions beyond the tolerance (p95 +${t.p95Pct} %, error rate +${t.errorRatePoints} points, requests per second −${t.rpsPct} %) are flagged and fail the verdict.`,
-    table('baseline-table', 'This run against the baseline', ['Figure', c('This run', { num: true }), c('Baseline', { num: true }), c('Change', { num: true }), c('Change %', { num: true }), 'Regression'],
-      b.rows.map((r) => [c(r.label), n(r.current, r.unit), n(r.baseline, r.unit), c(fmtDelta(r.delta, r.unit), { num: true, value: r.delta }), c(r.deltaPct !== undefined ? `${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)} %` : '—', { num: true, value: r.deltaPct }),
-        r.rule ? { ...passCell(!r.regression, 'within tolerance', 'regression'), text: `${r.regression ? '✗ regression' : '✓ within tolerance'} (${r.rule})` } : c('—')])));
+  const id = b.identity;
+  const facts: Array<[string, string | undefined]> = [['Run', id.runId], ['Commit', id.gitCommit], ['Started', id.startedAt], ['Engine', id.engine], ['Profile', id.profile], ['Load shape or script', id.scenario], ['Target', id.targetName], ['Folder', id.source]];
+  const dl = `<dl class="facts" id="baseline-identity">${facts.filter(([, v]) => v).map(([k, v]) => `<dt>${esc(k)}</dt><dd data-baseline="${esc(k)}">${esc(v)}</dd>`).join('')}</dl>`;
+  const forced = b.forcedDespite.length ? `<p class="note" id="baseline-forced">Compared although the runs differ (--force-baseline): ${esc(b.forcedDespite.join('; '))}.</p>` : '';
+  const head = ['Figure', c('This run', { num: true }), c('Baseline', { num: true }), c('Change', { num: true }), c('Change %', { num: true }), 'Verdict (tolerance)'];
+  const aggregate = table('baseline-table', 'This run against the baseline: whole run', head, b.rows.map((r) => [c(r.label), ...deltaCells(r)]));
+  const perEndpoint = b.endpoints.length
+    ? table('baseline-endpoints', 'This run against the baseline: each endpoint both runs called', ['Endpoint and figure', ...head.slice(1)], b.endpoints.map((r) => [c(r.label), ...deltaCells(r)]))
+    : '<p class="note">The two runs share no endpoint (name tag), so there is nothing to compare per endpoint.</p>';
+  return panel('baseline', 'Against the baseline', `This run beside the baseline run ${id.runId ?? id.source}: the whole run's figures and each endpoint's p50, p95, p99, error rate and requests per second, with the change. A change beyond the tolerance (p95 +${t.p95Pct} %, error rate +${t.errorRatePoints} points, requests per second −${t.rpsPct} %) is a regression and fails the verdict, for the whole run and for any one endpoint; p50, p99 and the other figures are shown, not judged.`,
+    dl + forced + aggregate + perEndpoint, 'long');
+}
+
+function vitalsTable(s: NonNullable<ReportModel['smoke']>): string {
+  const vitals = s.vitals ?? [];
+  if (vitals.length === 0) return '';
+  const cell = (v: number | null, budget: number, unit: Unit): Cell => {
+    if (v === null) return c('— (not reported)', { num: true });
+    const over = v > budget;
+    const near = !over && budget > 0 && (budget - v) / budget < 0.1;
+    return c(`${fmtValue(v, unit)} / ${fmtValue(budget, unit)}${over ? ' ✗ over' : near ? ' ⚠ near' : ''}`, { num: true, value: v, cls: over ? 'bad' : near ? 'warn' : '' });
+  };
+  return table('vitals-table', 'Web vitals per page, measured in Chromium (value / budget)', ['Page', c('First contentful paint', { num: true }), c('Largest contentful paint', { num: true }), c('Layout shift (CLS)', { num: true }), c('Load', { num: true })],
+    vitals.map((v) => [c(`${v.page} (${v.url})`), cell(v.fcpMs, v.budgets.fcpMs, 'ms'), cell(v.lcpMs, v.budgets.lcpMs, 'ms'), cell(v.cls, v.budgets.cls, 'plain'), cell(v.loadMs, v.budgets.loadMs, 'ms')]));
 }
 
 function smokePanel(m: ReportModel): string {
   const s = m.smoke!;
   const tests = table('smoke-table', `Smoke tests: ${s.passed} passed, ${s.failed} failed, ${s.flaky} flaky, ${s.skipped} skipped`, ['Test', 'File', 'Tags', c('Duration', { num: true }), 'Result', 'Error'],
-    s.tests.map((t) => [c(t.title), c(t.file), c(t.tags.join(' ')), n(t.durationMs, 'ms'), { text: t.status, cls: t.status === 'passed' ? 'ok' : t.status === 'failed' || t.status === 'timedOut' ? 'bad' : '', value: t.status }, c(t.error ?? '')]));
+    s.tests.map((t) => {
+      const trace = m.traces[t.title];
+      const error = `${esc(t.error ?? '')}${trace ? `${t.error ? '<br>' : ''}<a class="trace" href="${esc(trace)}">Playwright trace</a> (open with <code>npx playwright show-trace ${esc(trace)}</code>)` : ''}`;
+      return [c(t.title), c(t.file), c(t.tags.join(' ')), n(t.durationMs, 'ms'), { text: t.status, cls: t.status === 'passed' ? 'ok' : t.status === 'failed' || t.status === 'timedOut' ? 'bad' : '', value: t.status }, c(error, { raw: true })];
+    }));
   const failOn = new Set(s.policy?.failOn ?? ['critical', 'serious']);
   const a11y = s.a11y.length
     ? table('a11y-table', `Accessibility scans (axe; fails on ${[...failOn].join(', ')})`, ['Page', c('Critical', { num: true }), c('Serious', { num: true }), c('Moderate', { num: true }), c('Minor', { num: true }), c('Incomplete', { num: true }), 'Result', 'Rules violated'],
       s.a11y.map((p) => {
         const ok = !Object.entries(p.violations).some(([impact, k]) => failOn.has(impact) && k > 0);
         return [c(`${p.page} (${p.url})`), c(String(p.violations.critical), { num: true, value: p.violations.critical }), c(String(p.violations.serious), { num: true, value: p.violations.serious }), c(String(p.violations.moderate), { num: true, value: p.violations.moderate }), c(String(p.violations.minor), { num: true, value: p.violations.minor }), c(String(p.incomplete), { num: true, value: p.incomplete }), passCell(ok),
-          c(p.details.map((d) => `${d.id} (${d.impact ?? 'n/a'}): ${d.help}`).join('; '))];
+          c(p.details.map((d) => `${/^https?:\/\//.test(d.helpUrl) ? `<a class="rule-help" href="${esc(d.helpUrl)}">${esc(d.id)}</a>` : esc(d.id)} (${esc(d.impact ?? 'n/a')}): ${esc(d.help)}`).join('; '), { raw: true })];
       }))
     : '';
-  return panel('smoke', 'Smoke and accessibility', `The browser smoke tests against ${s.target} and the axe WCAG 2.1 AA scans of each page, with what failed.`, tests + a11y, 'long');
+  return panel('smoke', 'Smoke and accessibility', `The browser smoke tests against ${s.target} (failed ones link to their Playwright trace), each page's web vitals against its budgets, and the axe WCAG 2.1 AA scans of each page with a link to each violated rule's help.`, tests + vitalsTable(s) + a11y, 'long');
 }
 
 function drillsPanel(m: ReportModel): string {
   const inner = m.drills.map((d, i) => {
     const objectives = table(`drill-${i}-objectives`, `${d.title}: objectives`, ['Objective', 'Target', 'Observed', 'Result', 'Detail'],
-      d.objectives.map((o) => [c(o.name), c(o.target), c(o.observed), passCell(o.passed, 'met', 'missed'), c(o.detail ?? '')]));
+      d.objectives.map((o) => [c(o.name), c(humanizeSeconds(o.target)), c(humanizeSeconds(o.observed)), passCell(o.passed, 'met', 'missed'), c(o.detail ?? '')]));
     const steps = table(`drill-${i}-steps`, `${d.title}: steps`, ['Step', c('Duration', { num: true }), 'Status', 'Output'],
       d.steps.map((s) => [c(s.title), n(s.durationMs, 'ms'), { text: s.status, cls: s.status === 'ok' ? 'ok' : s.status === 'failed' ? 'bad' : '', value: s.status }, c(s.output.length > 400 ? `${s.output.slice(0, 400)}…` : s.output)]));
     return `<h3 id="drill-${i}-title">${esc(d.title)} (${esc(d.drill)}): <span class="${d.verdict === 'pass' ? 'ok' : 'bad'}" data-drill-verdict="${esc(d.verdict)}">${esc(d.verdict)}</span></h3>
@@ -240,7 +295,9 @@ export function renderBody(m: ReportModel): string {
     verdictPanel(m), factsPanel(m), thresholdsPanel(m), figuresPanel(m), chartsPanel(m), distributionPanel(m),
     endpointsPanel(m), timingPanel(m), checksPanel(m),
   ];
-  if (m.baseline) panels.push(baselinePanel(m));
+  // The baseline sits beside the verdict when it decided it (a regression failed the run).
+  if (m.baseline && m.verdict.regressions > 0) panels.splice(1, 0, baselinePanel(m));
+  else if (m.baseline) panels.push(baselinePanel(m));
   if (m.smoke) panels.push(smokePanel(m));
   if (m.drills.length) panels.push(drillsPanel(m));
   return `<main>
@@ -251,8 +308,8 @@ ${panels.join('\n')}
 
 /** The chart data as the page script expects it: gzip, then base64. */
 export function encodeChartData(m: ReportModel): string {
-  if (!m.chart) return '';
-  return zlib.gzipSync(JSON.stringify(m.chart), { level: 9 }).toString('base64');
+  if (!m.charts) return '';
+  return zlib.gzipSync(JSON.stringify(m.charts), { level: 9 }).toString('base64');
 }
 
 export async function renderHtml(m: ReportModel): Promise<string> {

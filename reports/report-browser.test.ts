@@ -12,6 +12,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../harness/browser.ts';
+import { generateHistory } from './history.ts';
 import { generateReport } from './index.ts';
 
 const fx = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
@@ -27,6 +28,8 @@ beforeAll(async () => {
     await generateReport(fx(name), { out, baseline: baseline ? fx(baseline) : undefined });
     reports[name] = path.join(out, 'report.html');
   }
+  const history = await generateHistory([fx('baseline'), fx('pass'), fx('fail')], { out: path.join(tmp, 'history') });
+  reports.history = history.files!.html;
 });
 afterAll(async () => {
   await browser?.close();
@@ -56,7 +59,7 @@ describe('report.html in Chromium', () => {
   it('draws every chart offline: no request leaves the page, and the canvases are not blank', async () => {
     const { ctx, page, attempts } = await open('pass');
     await page.waitForSelector('html[data-charts="drawn"]', { timeout: 10_000 });
-    expect(await page.evaluate(() => window.shipcheckCharts?.length)).toBe(5);
+    expect(await page.evaluate(() => window.shipcheckCharts?.length)).toBe(8);
     const painted = await page.$$eval('.plot canvas', (canvases) => canvases.map((c) => {
       const cv = c as HTMLCanvasElement;
       const data = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
@@ -64,10 +67,15 @@ describe('report.html in Chromium', () => {
       for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) nonBlank++;
       return nonBlank;
     }));
-    expect(painted).toHaveLength(5);
+    expect(painted).toHaveLength(8);
     for (const n of painted) expect(n).toBeGreaterThan(500);
     // The latency chart plots exactly the embedded seconds.
-    expect(await page.evaluate(() => window.shipcheckCharts![1]!.data[0].length)).toBe(30);
+    expect(await page.evaluate(() => window.shipcheckCharts![3]!.data[0].length)).toBe(30);
+    // Every axis carries its title with the unit.
+    expect(await page.evaluate(() => window.shipcheckCharts!.map((c) => c.axes.map((a) => a.label)))).toEqual([
+      ['time since start (s)', 'VUs'], ['time since start (s)', 'requests per second'], ['time since start (s)', 'responses per second'], ['time since start (s)', 'latency (ms)'],
+      ['time since start (s)', 'p95 latency (ms)'], ['time since start (s)', 'failed requests (%)'], ['time since start (s)', 'bytes per second'], ['time since start (s)', 'iterations per second'],
+    ]);
     await page.waitForTimeout(200);
     expect(attempts).toEqual([]);
     await ctx.close();
@@ -80,7 +88,7 @@ describe('report.html in Chromium', () => {
     await page.fill('#range-to', '20');
     await page.press('#range-to', 'Enter');
     const scales = await page.evaluate(() => window.shipcheckCharts!.map((c) => [c.scales.x!.min, c.scales.x!.max]));
-    expect(scales).toEqual(Array(5).fill([10, 20]));
+    expect(scales).toEqual(Array(8).fill([10, 20]));
     await page.click('#range-reset');
     expect(await page.evaluate(() => [window.shipcheckCharts![0]!.scales.x!.min, window.shipcheckCharts![0]!.scales.x!.max])).toEqual([0, 29]);
     await ctx.close();
@@ -108,10 +116,19 @@ describe('report.html in Chromium', () => {
     await ctx.close();
   });
 
-  for (const [name, scheme] of [['pass', 'light'], ['fail', 'light'], ['fail', 'dark']] as const) {
+  it('draws a history\'s trends offline, one point per run, the x axis naming each run', async () => {
+    const { ctx, page, attempts } = await open('history');
+    await page.waitForSelector('html[data-charts="drawn"]');
+    expect(await page.evaluate(() => window.shipcheckCharts!.map((c) => c.data[0].length))).toEqual([3, 3, 3]);
+    expect(await page.evaluate(() => window.shipcheckCharts![0]!.axes[0]!.label)).toBe('run (oldest first)');
+    expect(attempts).toEqual([]);
+    await ctx.close();
+  });
+
+  for (const [name, scheme] of [['pass', 'light'], ['fail', 'light'], ['fail', 'dark'], ['history', 'light']] as const) {
     it(`passes axe WCAG 2.1 AA with no serious or critical issue (${name}, ${scheme})`, async () => {
       const { ctx, page } = await open(name, scheme);
-      if (name === 'pass') await page.waitForSelector('html[data-charts="drawn"]');
+      if (name === 'pass' || name === 'history') await page.waitForSelector('html[data-charts="drawn"]');
       const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
       const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);

@@ -10,7 +10,10 @@ import zlib from 'node:zlib';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../harness/browser.ts';
-import type { GateRecord, K6SummaryData, SmokeResult, Timeseries } from '../harness/result-types.ts';
+import type { DrillJournal, GateRecord, K6SummaryData, SmokeResult, Timeseries } from '../harness/result-types.ts';
+import type { ChartPayload } from './charts.ts';
+import { fmtMs } from './format.ts';
+import { generateHistory } from './history.ts';
 import { generateReport, type ReportResult } from './index.ts';
 
 const fx = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
@@ -140,10 +143,10 @@ describe('report from a passing run', () => {
 
   it('embeds the chart data compressed, one point per second of the run', async () => {
     const d = await parse((await render('pass')).html);
-    const chart = JSON.parse(zlib.gunzipSync(Buffer.from(d.data!.trim(), 'base64')).toString('utf8'));
+    const chart = JSON.parse(zlib.gunzipSync(Buffer.from(d.data!.trim(), 'base64')).toString('utf8')) as ChartPayload;
     expect(chart.t).toHaveLength(30);
-    const rpsTotal = chart.rps.reduce((a: number, b: number) => a + b, 0);
-    expect(rpsTotal).toBe(summary.metrics.http_reqs!.values.count);
+    const rps = chart.charts.find((c) => c.id === 'chart-rps')!.series[0]!.values as number[];
+    expect(rps.reduce((a, b) => a + b, 0)).toBe(summary.metrics.http_reqs!.values.count);
     expect(chart.scenarios.map((s: { name: string }) => s.name)).toEqual(['browse', 'generate']);
   });
 
@@ -151,8 +154,9 @@ describe('report from a passing run', () => {
     const r = await render('pass');
     const j = await parseJunit(r.junit);
     const nThresholds = Object.values(summary.metrics).reduce((a, m) => a + Object.keys(m.thresholds ?? {}).length, 0);
-    expect(j.suites.find((s) => s.name === 'thresholds')!.cases).toHaveLength(nThresholds);
-    expect(j.suites.find((s) => s.name === 'checks')!.cases.map((c) => c.name)).toEqual(['status is 2xx']);
+    const load = j.suites.find((s) => s.name === 'load')!.cases;
+    expect(load.filter((c) => c.classname!.startsWith('thresholds.'))).toHaveLength(nThresholds);
+    expect(load.filter((c) => c.classname!.startsWith('checks.')).map((c) => c.name)).toEqual(['status is 2xx']);
     expect(j.failures).toBe(0);
     expect(r.markdown.split('\n')[0]).toMatch(/^## ✅ PASS/);
     const figs = Object.fromEntries(mdTable(r.markdown, 'Key figures').map(([k, v]) => [k, v]));
@@ -185,7 +189,7 @@ describe('report from a failing run with smoke and a drill', () => {
     const failedTest = smoke.tests.find((t) => t.status === 'failed')!;
     expect(d.reasons.some((r) => r.startsWith(`smoke: ${failedTest.title} — ${failedTest.error!.split('\n')[0]!.replace(/^Error: /, '').trim()}`))).toBe(true);
     expect(d.reasons.some((x) => x.startsWith('accessibility:') && x.includes('monitor'))).toBe(true);
-    expect(d.reasons.some((x) => x.startsWith('drill pitr-restore: fail') && x.includes('RPO (412 s'))).toBe(true);
+    expect(d.reasons).toContain('drill pitr-restore: fail — RPO (6 min 52 s, target RPO ≤ 5 min)');
     expect(d.panels.map((p) => p.id)).toEqual([...PANEL_ORDER, 'smoke', 'drills']);
     const rows = await d.table('thresholds-table');
     const failing = Object.entries(summary.metrics).flatMap(([, m]) => Object.values(m.thresholds ?? {})).filter((t) => !t.ok).length;
@@ -216,20 +220,21 @@ describe('report from a failing run with smoke and a drill', () => {
     const a11y = await d.table('a11y-table');
     expect(a11y.map((x) => x[6]!.value)).toEqual(['pass', 'fail']);
     const objectives = await d.table('drill-0-objectives');
-    expect(objectives.map((x) => [x[0]!.text, x[2]!.text, x[3]!.value])).toEqual([['RTO', '81 s', 'pass'], ['RPO', '412 s', 'fail']]);
+    // Human units: 14400 s reads as 4 h, 81 s as 1 min 21 s.
+    expect(objectives.map((x) => [x[0]!.text, x[1]!.text, x[2]!.text, x[3]!.value])).toEqual([['RTO', 'RTO ≤ 4 h', '1 min 21 s', 'pass'], ['RPO', 'RPO ≤ 5 min', '6 min 52 s', 'fail']]);
   });
 
   it('writes JUnit failures carrying observed value and limit, for thresholds, checks, smoke, axe and drill objectives', async () => {
     const r = await render('fail');
     const j = await parseJunit(r.junit);
     const failures = j.suites.flatMap((s) => s.cases.filter((c) => c.failure).map((c) => `${s.name}: ${c.failure}`));
-    expect(failures).toContain(`thresholds: http_req_duration p(95)<500: observed ${Math.round(summary.metrics.http_req_duration!.values['p(95)']!)} ms, limit < 500 ms (request latency)`);
-    expect(failures.some((f) => /^checks: status is 2xx: observed [\d.]+ % passed \(\d+ of \d+\), limit 95\.0 %$/.test(f))).toBe(true);
+    expect(failures).toContain(`load: http_req_duration p(95)<500: observed ${Math.round(summary.metrics.http_req_duration!.values['p(95)']!)} ms, limit < 500 ms (request latency)`);
+    expect(failures.some((f) => /^load: status is 2xx: observed [\d.]+ % passed \(\d+ of \d+\), limit 95\.0 %$/.test(f))).toBe(true);
     expect(failures).toContain('smoke: generate form submits: observed failed, limit passed');
-    expect(failures).toContain('accessibility: monitor: observed 1 serious violations, limit 0 critical/serious');
-    expect(failures).toContain('drill pitr-restore: RPO: observed 412 s, limit RPO ≤ 300 s');
+    expect(failures).toContain('smoke: monitor: observed 1 serious violations, limit 0 critical/serious');
+    expect(failures).toContain('drill pitr-restore: RPO: observed 6 min 52 s, limit RPO ≤ 5 min');
     expect(j.suites.find((s) => s.name === 'drill pitr-restore')!.cases.map((c) => c.name)).toEqual(['RTO', 'RPO']);
-    expect(j.suites.find((s) => s.name === 'smoke')!.cases).toHaveLength(5);
+    expect(j.suites.find((s) => s.name === 'smoke')!.cases).toHaveLength(5 + smoke.a11y.length);
     expect(j.failures).toBe(failures.length);
     const md = r.markdown;
     expect(md.split('\n')[0]).toMatch(/^## ❌ FAIL/);
@@ -247,7 +252,8 @@ describe('report against a baseline', () => {
     const d = await parse(r.html);
     expect(d.status).toBe('fail');
     expect(d.exitCode).toBe(1);
-    expect(d.panels.map((p) => p.id)).toEqual([...PANEL_ORDER, 'baseline']);
+    // The baseline decided the verdict, so it sits right beside it.
+    expect(d.panels.map((p) => p.id)).toEqual(['verdict', 'baseline', ...PANEL_ORDER.slice(1)]);
     const rows = await d.table('baseline-table');
     const p95 = rows.find((x) => x[0]!.text === 'Latency p95')!;
     expect(Number(p95[1]!.value)).toBeCloseTo(cur, 9);
@@ -256,9 +262,10 @@ describe('report against a baseline', () => {
     expect(Number(p95[4]!.value)).toBeCloseTo(((cur - base) / base) * 100, 9);
     expect(p95[5]!.value).toBe('fail');
     expect(rows.find((x) => x[0]!.text === 'Error rate')![5]!.value).toBe('pass');
-    expect(d.reasons.filter((x) => x.startsWith('regression against the baseline'))).toHaveLength(1);
+    const aggregateReasons = d.reasons.filter((x) => x.startsWith('regression against the baseline: Latency'));
+    expect(aggregateReasons).toHaveLength(1);
     const j = await parseJunit(r.junit);
-    expect(j.suites.find((s) => s.name === 'baseline')!.cases.filter((c) => c.failure).map((c) => c.name)).toEqual(['Latency p95']);
+    expect(j.suites.find((s) => s.name === 'load')!.cases.filter((c) => c.failure && c.classname === 'baseline').map((c) => c.name)).toEqual(['Latency p95']);
 
     const wide = await render('pass', { baseline: fx('baseline'), tolerance: { p95Pct: 1000 } });
     expect(wide.verdict.status).toBe('pass');
@@ -338,5 +345,258 @@ describe('report from folders the gate and the drill command write', () => {
     const j = await parseJunit(r.junit);
     expect(j.suites.map((s) => s.name)).toEqual(['drill pitr-restore']);
     expect(r.markdown).toContain('**Drill pitr-restore:** fail');
+  });
+});
+
+/** A copy of a fixture folder in tmp, optionally changed, to vary one fact at a time. */
+function copyFixture(name: string, change: (dir: string) => void = () => {}): string {
+  const dir = fs.mkdtempSync(path.join(tmp, `${name}-copy-`));
+  fs.cpSync(fx(name), dir, { recursive: true });
+  change(dir);
+  return dir;
+}
+const editJson = <T>(dir: string, file: string, edit: (x: T) => void) => {
+  const x = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T;
+  edit(x);
+  fs.writeFileSync(path.join(dir, file), JSON.stringify(x));
+};
+const payloadOf = (html: string): ChartPayload => {
+  const m = /id="shipcheck-data"[^>]*>([^<]*)</.exec(html)!;
+  return JSON.parse(zlib.gunzipSync(Buffer.from(m[1]!.trim(), 'base64')).toString('utf8')) as ChartPayload;
+};
+const endpointAgg = (ts: Timeseries, name: string) => ts.aggregates!.find((a) => a.metric === 'http_req_duration' && a.tags.name === name && Object.keys(a.tags).length === 1)!;
+
+describe('comparison with a baseline that decides', () => {
+  const curTs = readJson<Timeseries>('pass', 'timeseries.json');
+  const baseTs = readJson<Timeseries>('baseline', 'timeseries.json');
+  const baseMeta = readJson<{ runId: string; gitCommit: string; startedAt: string; engine: string; profile: string }>('baseline', 'meta.json');
+
+  it('names the baseline by run id, commit, date, engine and profile, and compares each endpoint\'s p50/p95/p99, error rate and rps', async () => {
+    const r = await render('pass', { baseline: fx('baseline') });
+    const d = await parse(r.html);
+    const identity = Object.fromEntries(await page.$$eval('#baseline-identity dd', (dds) => dds.map((x) => [x.getAttribute('data-baseline'), x.textContent])));
+    expect(identity).toMatchObject({ Run: baseMeta.runId, Commit: baseMeta.gitCommit, Started: baseMeta.startedAt, Engine: baseMeta.engine, Profile: baseMeta.profile });
+    const rows = await d.table('baseline-endpoints');
+    // Three endpoints both runs called, five figures each.
+    expect(rows).toHaveLength(15);
+    const generate = 'POST /api/v1/content/generate';
+    const p95 = rows.find((x) => x[0]!.text === `${generate} p95`)!;
+    const cur = endpointAgg(curTs, generate).totals.p!.p95!;
+    const base = endpointAgg(baseTs, generate).totals.p!.p95!;
+    expect(Number(p95[1]!.value)).toBeCloseTo(cur, 9);
+    expect(Number(p95[2]!.value)).toBeCloseTo(base, 9);
+    expect(Number(p95[3]!.value)).toBeCloseTo(cur - base, 9);
+    expect(p95[5]!.value).toBe(cur > base * 1.1 ? 'fail' : 'pass');
+    expect(p95[5]!.text).toContain('p95 may grow by up to 10 %');
+    // p50 and p99 are shown, not judged; error rate and rps are judged by the aggregate's tolerances.
+    expect(rows.find((x) => x[0]!.text === `${generate} p50`)![5]!.value).toBe('info');
+    expect(rows.find((x) => x[0]!.text === `${generate} error rate`)![5]!.text).toContain('error rate may grow by up to 0.5 points');
+    expect(rows.find((x) => x[0]!.text === `${generate} requests per second`)![5]!.text).toContain('requests per second may fall by up to 10 %');
+    const regressedEndpoints = rows.filter((x) => x[5]!.value === 'fail').map((x) => x[0]!.text);
+    for (const e of regressedEndpoints) expect(d.reasons.some((reason) => reason.startsWith(`regression against the baseline: ${e} `))).toBe(true);
+    expect(r.verdict.regressions).toBe(1 + regressedEndpoints.length);
+  });
+
+  it('fails the verdict on a regression of one endpoint alone, in the report, JUnit and summary.md alike', async () => {
+    const generate = 'POST /api/v1/content/generate';
+    // The same run as its own baseline, except that one endpoint answered 50 % slower at p95.
+    const slower = copyFixture('pass', (dir) => editJson<Timeseries>(dir, 'timeseries.json', (ts) => { endpointAgg(ts, generate).totals.p!.p95! *= 1.5; }));
+    const r = await generateReport(slower, { baseline: fx('pass'), out: path.join(tmp, 'one-endpoint') });
+    expect(r.verdict.status).toBe('fail');
+    expect(r.verdict.exitCode).toBe(1);
+    expect(r.verdict.regressions).toBe(1);
+    const base = endpointAgg(curTs, generate).totals.p!.p95!;
+    expect(r.verdict.reasons).toEqual([`regression against the baseline: ${generate} p95 ${fmtMs(base * 1.5)} vs ${fmtMs(base)} (+${fmtMs(base * 0.5)}, +50.0 %; p95 may grow by up to 10 %)`]);
+    const j = await parseJunit(r.junit);
+    expect(j.suites.find((s) => s.name === 'load')!.cases.filter((c) => c.failure).map((c) => `${c.classname}: ${c.name}`)).toEqual([`baseline.endpoint.${generate}: ${generate} p95`]);
+    expect(mdTable(r.markdown, 'Against the baseline').filter((row) => row[4]!.startsWith('❌')).map((row) => row[0])).toEqual([`${generate} p95`]);
+  });
+
+  it('refuses a baseline of another profile, load shape or target with a message naming the difference, unless forced', async () => {
+    const other = copyFixture('baseline', (dir) => editJson<Record<string, unknown>>(dir, 'meta.json', (m) => { m.profile = 'soak'; m.scenario = 'spike'; m.targetName = 'quest-cms'; }));
+    await expect(generateReport(fx('pass'), { baseline: other, write: false })).rejects.toThrow(
+      'The baseline baseline measured something else: load shape or script (meta.json "scenario") is "load-500-users" here but "spike" in the baseline; profile is "ci" here but "soak" in the baseline. Compare with a run of the same load shape, profile and target, or pass --force-baseline to compare anyway.');
+    const forced = await render('pass', { baseline: other, forceBaseline: true });
+    await parse(forced.html);
+    expect(await page.textContent('#baseline-forced')).toBe('Compared although the runs differ (--force-baseline): load shape or script (meta.json "scenario") is "load-500-users" here but "spike" in the baseline; profile is "ci" here but "soak" in the baseline.');
+    expect(forced.markdown).toContain('Compared although the runs differ (--force-baseline)');
+  });
+
+  it('overlays the baseline on the throughput, latency and failure charts, on this run\'s time axis', async () => {
+    const r = await render('pass', { baseline: fx('baseline') });
+    const p = payloadOf(r.html);
+    const overlay = (id: string) => p.charts.find((c) => c.id === id)!.series.find((x) => x.kind === 'baseline')!;
+    const baseP95 = baseTs.aggregates!.find((a) => a.metric === 'http_req_duration' && a.tags.expected_response === 'true' && Object.keys(a.tags).length === 1)!;
+    expect(overlay('chart-latency').label).toBe('baseline baseline p95');
+    expect(overlay('chart-latency').values).toEqual(baseP95.p!.p95!.map((v) => Math.round(v * 1000) / 1000));
+    const baseReqs = new Array(30).fill(0);
+    for (const s of baseTs.series.filter((x) => x.metric === 'http_reqs')) s.t.forEach((t, i) => { baseReqs[t] += s.sum[i]; });
+    expect(overlay('chart-rps').values).toEqual(baseReqs);
+    expect(overlay('chart-errors').values.every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('charts people read', () => {
+  const summary = readJson<K6SummaryData>('fail', 'summary.json');
+  const ts = readJson<Timeseries>('fail', 'timeseries.json');
+
+  it('puts VUs and throughput on separate panels, each chart with an axis title and a printed summary', async () => {
+    const r = await render('fail');
+    const p = payloadOf(r.html);
+    expect(p.charts.map((c) => [c.id, c.yTitle])).toEqual([
+      ['chart-vus', 'VUs'], ['chart-rps', 'requests per second'], ['chart-outcomes', 'responses per second'], ['chart-latency', 'latency (ms)'],
+      ['chart-endpoints', 'p95 latency (ms)'], ['chart-errors', 'failed requests (%)'], ['chart-data', 'bytes per second'], ['chart-dropped', 'iterations per second'],
+    ]);
+    expect(p.xTitle).toBe('time since start (s)');
+    const vus = new Array(30).fill(null);
+    for (const s of ts.series.filter((x) => x.metric === 'vus')) s.t.forEach((t, i) => { vus[t] = s.last![i]; });
+    expect(p.charts[0]!.series.map((x) => x.label)).toEqual(['VUs']);
+    expect(p.charts[0]!.series[0]!.values).toEqual(vus);
+    await parse(r.html);
+    expect(await page.textContent('[data-chart="chart-vus"] figcaption')).toBe(`Peak ${Math.max(...vus)} VUs.`);
+  });
+
+  it('draws the SLO limits of the run\'s thresholds on the latency and failure charts', async () => {
+    const p = payloadOf((await render('fail')).html);
+    const limits = (id: string) => p.charts.find((c) => c.id === id)!.series.filter((x) => x.kind === 'limit').map((x) => [x.label, [...new Set(x.values)]]);
+    const latencyKeys = Object.entries(summary.metrics).filter(([k]) => k === 'http_req_duration' || k === 'http_req_duration{expected_response:true}').flatMap(([, m]) => Object.keys(m.thresholds!));
+    expect(latencyKeys.sort()).toEqual(['p(95)<450', 'p(95)<500', 'p(99)<1500']);
+    expect(limits('chart-latency').sort()).toEqual([['limit p(95) < 450 ms', [450]], ['limit p(95) < 500 ms', [500]], ['limit p(99) < 1.5 s', [1500]]]);
+    expect(limits('chart-errors')).toEqual([['limit < 2.00 %', [2]]]);
+  });
+
+  it('splits responses per second by outcome and draws each endpoint\'s p95 over time, as the time series has them', async () => {
+    const p = payloadOf((await render('fail')).html);
+    const outcomes = p.charts.find((c) => c.id === 'chart-outcomes')!;
+    expect(outcomes.series.map((x) => x.label)).toEqual(['2xx', '5xx']);
+    const by = (status: string) => {
+      const col = new Array(30).fill(0);
+      for (const s of ts.series.filter((x) => x.metric === 'http_reqs' && x.tags.status === status)) s.t.forEach((t, i) => { col[t] += s.sum[i]; });
+      return col;
+    };
+    expect(outcomes.series[0]!.values).toEqual(by('200'));
+    expect(outcomes.series[1]!.values).toEqual(by('500'));
+    const endpoints = p.charts.find((c) => c.id === 'chart-endpoints')!;
+    const names = ts.aggregates!.filter((a) => a.metric === 'http_req_duration' && a.tags.name && Object.keys(a.tags).length === 1).sort((a, b) => b.totals.count - a.totals.count).map((a) => a.tags.name!.replace('fixture-query-token-77', '***'));
+    expect(endpoints.series.map((x) => x.label)).toEqual(names);
+    const gen = endpointAgg(ts, 'POST /api/v1/content/generate');
+    const col = new Array(30).fill(null);
+    gen.t.forEach((t, i) => { col[t] = Math.round(gen.p!.p95![i]! * 1000) / 1000; });
+    expect(endpoints.series.find((x) => x.label === 'POST /api/v1/content/generate')!.values).toEqual(col);
+  });
+
+  it('marks p50, p95 and p99 on the latency distribution at the summary\'s values', async () => {
+    await parse((await render('pass')).html);
+    const s = readJson<K6SummaryData>('pass', 'summary.json').metrics.http_req_duration!.values;
+    const marks = await page.$$eval('svg.hist .mark', (gs) => gs.map((g) => [g.getAttribute('data-mark'), Number(g.getAttribute('data-value'))]));
+    expect(marks).toEqual([['p50', s.med], ['p95', s['p(95)']], ['p99', s['p(99)']]]);
+    // Each label sits on its own row, so close percentiles never overlap.
+    const ys = await page.$$eval('svg.hist .mark text', (ts) => ts.map((t) => Number(t.getAttribute('y'))));
+    expect(new Set(ys).size).toBe(3);
+  });
+
+  it('warns when a passing figure is within 10 % of its limit: a threshold and a page vital', async () => {
+    const s = readJson<K6SummaryData>('pass', 'summary.json');
+    const p95 = s.metrics.http_req_duration!.values['p(95)']!;
+    const limit = Math.ceil(p95 * 1.05);
+    const near = copyFixture('pass', (dir) => editJson<K6SummaryData>(dir, 'summary.json', (x) => { x.metrics.http_req_duration!.thresholds![`p(95)<${limit}`] = { ok: true }; }));
+    const r = await generateReport(near, { out: path.join(tmp, 'near') });
+    await parse(r.html);
+    const rel = Math.ceil(((limit - p95) / limit) * 100);
+    expect(await page.$$eval('#near-limit-warnings li', (li) => li.map((x) => x.textContent))).toEqual([`request latency: p(95) ${fmtMs(p95)} is within ${rel} % of its limit < ${fmtMs(limit)} ("p(95)<${limit}")`]);
+    expect(r.verdict.status).toBe('pass');
+    const rows = await (await parse(r.html)).table('thresholds-table');
+    expect(rows.find((x) => x[1]!.text === `p(95)<${limit}`)![5]!.text).toBe('✓ pass, near the limit');
+    expect(r.markdown).toContain(`- ⚠️ request latency: p(95) ${fmtMs(p95)} is within ${rel} % of its limit`);
+    // The fail fixture's home page paints its LCP in 2.4 s against a 2.5 s budget.
+    const fail = await render('fail');
+    expect(fail.model.warnings).toContain('page home: LCP 2.4 s is within 4 % of its budget 2.5 s');
+  });
+
+  it('shows web vitals against their budgets, links each violated axe rule to its help, and each failed test to its Playwright trace', async () => {
+    const smoke = readJson<SmokeResult>('fail', 'smoke.json');
+    const dir = copyFixture('fail', (d) => {
+      const traceDir = path.join(d, 'test-results', 'generate-generate-form-submits-chromium');
+      fs.mkdirSync(traceDir, { recursive: true });
+      fs.writeFileSync(path.join(traceDir, 'trace.zip'), Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]));
+    });
+    const out = path.join(tmp, 'links');
+    const r = await generateReport(dir, { out });
+    const d = await parse(r.html);
+    const vitals = await d.table('vitals-table');
+    expect(vitals.map((row) => row.map((x) => x.text))).toEqual([
+      ['home (http://127.0.0.1:3000/)', '420 ms / 1.8 s', '2.4 s / 2.5 s ⚠ near', '0.02 / 0.1', '900 ms / 3 s'],
+      ['monitor (http://127.0.0.1:3000/static/monitor.html)', '2.1 s / 1.8 s ✗ over', '— (not reported)', '0 / 0.1', '1.5 s / 3 s'],
+    ]);
+    const links = await page.$$eval('a.rule-help', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+    expect(links).toEqual(smoke.a11y.flatMap((p) => p.details.map((x) => [x.id, x.helpUrl])));
+    const trace = await page.getAttribute('a.trace', 'href');
+    expect(fs.existsSync(path.resolve(out, trace!))).toBe(true);
+    expect(path.resolve(out, trace!)).toBe(path.join(dir, 'test-results', 'generate-generate-form-submits-chromium', 'trace.zip'));
+  });
+});
+
+describe('summary.md and junit.xml that CI tools read well', () => {
+  it('writes summary.md without HTML entities: "<" stays "<" in a plain log', async () => {
+    const r = await render('fail');
+    expect(r.markdown).toContain('| http_req_duration | p(95)<500 |');
+    expect(r.markdown).toContain('limit < 500 ms');
+    expect(r.markdown).not.toMatch(/&(lt|gt|amp|quot|#\d+);/);
+  });
+
+  it('gives one suite per gate stage with its timestamp and duration, and a stage that could not run as an error, not a failure', async () => {
+    const dir = copyFixture('fail', (d) => fs.writeFileSync(path.join(d, 'gate.json'), JSON.stringify({ target: 'fixture', stages: [
+      { name: 'smoke', outcome: 'ran', exitCode: 1 }, { name: 'load', outcome: 'ran', exitCode: 99 }, { name: 'script lifecycle', outcome: 'error', detail: 'setup() timed out' },
+    ] } satisfies GateRecord)));
+    fs.rmSync(path.join(dir, 'drills'), { recursive: true });
+    const r = await generateReport(dir, { write: false });
+    expect(r.verdict.status).toBe('error');
+    const suites = await page.evaluate((src) => [...new DOMParser().parseFromString(src, 'application/xml').querySelectorAll('testsuite')].map((s) => ({
+      name: s.getAttribute('name'), timestamp: s.getAttribute('timestamp'), time: Number(s.getAttribute('time')), failures: Number(s.getAttribute('failures')), errors: Number(s.getAttribute('errors')),
+      error: s.querySelector('error')?.getAttribute('message') ?? null,
+    })), r.junit);
+    const smoke = readJson<SmokeResult>('fail', 'smoke.json');
+    const meta = readJson<{ startedAt: string }>('fail', 'meta.json');
+    const summary = readJson<K6SummaryData>('fail', 'summary.json');
+    expect(suites.map((s) => s.name)).toEqual(['smoke', 'load', 'script lifecycle']);
+    expect(suites[0]).toMatchObject({ timestamp: smoke.startedAt, time: smoke.durationMs / 1000, errors: 0, failures: 2 });
+    expect(suites[1]).toMatchObject({ timestamp: meta.startedAt, time: summary.state.testRunDurationMs / 1000, errors: 0 });
+    expect(suites[2]).toMatchObject({ errors: 1, failures: 0, error: 'script lifecycle could not run: setup() timed out' });
+    expect(r.junit).toMatch(/<testsuites [^>]*errors="1"/);
+  });
+
+  it('makes a drill that could not complete a JUnit error, timed from its journal', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'drill-error-'));
+    fs.mkdirSync(path.join(dir, 'drills'));
+    const journal = readJson<DrillJournal>('fail', 'drills/pitr-restore.json');
+    fs.writeFileSync(path.join(dir, 'drills', 'pitr-restore.json'), JSON.stringify({ ...journal, verdict: 'error', error: 'pg_basebackup: could not connect', objectives: [] }));
+    const r = await generateReport(dir, { write: false });
+    expect(r.verdict.status).toBe('error');
+    expect(r.junit).toContain(`<testsuite name="drill pitr-restore" tests="1" failures="0" errors="1" skipped="0" time="92.000" timestamp="${journal.startedAt}">`);
+    expect(r.junit).toContain('<error message="pitr-restore: the drill could not complete" type="harness error">pg_basebackup: could not connect</error>');
+  });
+});
+
+describe('history across runs', () => {
+  it('draws the key figures of each run given, in a table and as trends', async () => {
+    const runs = ['baseline', 'pass', 'fail'].map((n) => copyFixture(n, (d) => editJson<Record<string, unknown>>(d, 'meta.json', (m) => { m.startedAt = { baseline: '2026-11-19T10:00:00.000Z', pass: '2026-11-20T10:00:00.000Z', fail: '2026-11-21T10:00:00.000Z' }[n]; })));
+    const out = path.join(tmp, 'history');
+    // Given newest first: the history sorts oldest first.
+    const h = await generateHistory([...runs].reverse(), { out });
+    expect(h.runs.map((r) => r.runId)).toEqual(['baseline', 'pass', 'fail']);
+    const p95s = ['baseline', 'pass', 'fail'].map((n) => readJson<K6SummaryData>(n, 'summary.json').metrics.http_req_duration!.values['p(95)']!);
+    await page.setContent(h.html);
+    const cells = await page.$$eval('#history-table tbody tr', (trs) => trs.map((tr) => Number(tr.querySelector('[data-key="p95"]')!.getAttribute('data-value'))));
+    expect(cells).toEqual(p95s);
+    const payload = payloadOf(h.html);
+    expect(payload.xLabels).toEqual(['baseline', 'pass', 'fail']);
+    expect(payload.charts.find((c) => c.id === 'history-latency')!.series.find((x) => x.label === 'p95')!.values).toEqual(p95s.map((v) => Math.round(v * 1000) / 1000));
+    expect(fs.existsSync(path.join(out, 'history.html'))).toBe(true);
+    expect(fs.readFileSync(path.join(out, 'history.md'), 'utf8').split('\n').filter((l) => /^\| (baseline|pass|fail) \|/.test(l))).toHaveLength(3);
+    // One folder of result folders works the same.
+    const parent = fs.mkdtempSync(path.join(tmp, 'runs-'));
+    for (const r of runs) fs.cpSync(r, path.join(parent, path.basename(r)), { recursive: true });
+    expect((await generateHistory([parent], { write: false })).runs.map((r) => r.runId)).toEqual(['baseline', 'pass', 'fail']);
+    await expect(generateHistory([fx('pass')], { write: false })).rejects.toThrow('a trend needs at least two runs, and only one was found');
   });
 });

@@ -7,7 +7,7 @@
  * folder keeps k6's (99 thresholds crossed, 104/107/108 as the engine said); other folders 0/1/2.
  */
 import type { DrillJournal, GateRecord, RunMeta, SmokeResult } from '../harness/result-types.ts';
-import { fmtDelta, fmtValue } from './format.ts';
+import { fmtDelta, fmtValue, humanizeSeconds } from './format.ts';
 import type { BaselineRow, ThresholdRow } from './model.ts';
 
 export type VerdictStatus = 'pass' | 'fail' | 'error' | 'interrupted';
@@ -105,7 +105,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   for (const d of input.drills) {
     if (d.verdict === 'pass') continue;
     failedSuites.push(`drill ${d.drill}`);
-    const missed = d.objectives.filter((o) => !o.passed).map((o) => `${o.name} (${o.observed}, target ${o.target})`);
+    const missed = d.objectives.filter((o) => !o.passed).map((o) => `${o.name} (${humanizeSeconds(o.observed)}, target ${humanizeSeconds(o.target)})`);
     reasons.push(`drill ${d.drill}: ${d.verdict}${missed.length ? ` — ${missed.join('; ')}` : d.error ? ` — ${d.error}` : ''}`);
   }
   const regressions = input.baseline?.filter((r) => r.regression) ?? [];
@@ -124,6 +124,8 @@ export function decideVerdict(input: VerdictInput): Verdict {
       else if (stage.outcome === 'interrupted') v = { name: stage.name, status: 'interrupted', detail: stage.detail ?? 'interrupted' };
       else if (stage.outcome === 'error') v = { name: stage.name, status: 'error', detail: stage.detail ?? 'could not run' };
       else v = judgeRanStage(stage, input);
+      // What the gate found beyond the thresholds (a target that stopped answering) fails the stage, with its reason.
+      if (stage.failure && v.status !== 'interrupted' && v.status !== 'error') { v = { ...v, status: 'fail', detail: stage.failure }; reasons.push(`${stage.name}: ${stage.failure}`); }
       stages.push(v);
       if (v.status === 'error') { harnessError = true; reasons.push(`${stage.name} could not run: ${v.detail}`); }
       if (v.status === 'interrupted') interrupted = true;

@@ -60,6 +60,22 @@ describe('shipcheck report', () => {
     expect(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).metrics.http_reqs.values.count).toBeGreaterThan(100);
   });
 
+  it('refuses a baseline of another profile unless --force-baseline, and draws a history with --history', async () => {
+    const other = path.join(tmp, 'other-profile');
+    fs.cpSync(path.join(fixtures, 'baseline'), other, { recursive: true });
+    const meta = JSON.parse(fs.readFileSync(path.join(other, 'meta.json'), 'utf8'));
+    fs.writeFileSync(path.join(other, 'meta.json'), JSON.stringify({ ...meta, profile: 'soak' }));
+    const refused = await cli(['report', path.join(fixtures, 'pass'), '--baseline', other, '--out', path.join(tmp, 'f1')]);
+    expect(refused).toMatchObject({ code: 104, err: expect.stringContaining('profile is "ci" here but "soak" in the baseline') });
+    expect(refused.err).toContain('pass --force-baseline to compare anyway');
+    const forced = await cli(['report', path.join(fixtures, 'pass'), '--baseline', other, '--force-baseline', '--p95-tolerance', '500', '--out', path.join(tmp, 'f2')]);
+    expect(forced.code).toBe(0);
+    const history = await cli(['report', '--history', path.join(fixtures, 'baseline'), path.join(fixtures, 'pass'), '--out', path.join(tmp, 'h')]);
+    expect(history.code).toBe(0);
+    expect(history.out).toContain('history of 2 runs: baseline, pass');
+    expect(fs.existsSync(path.join(tmp, 'h', 'history.html'))).toBe(true);
+  });
+
   it('says what is wrong with bad arguments', async () => {
     expect(await cli(['report'])).toMatchObject({ code: 104, err: expect.stringContaining('give the result folder') });
     expect(await cli(['report', path.join(fixtures, 'pass'), '--rps-tolerance=-3'])).toMatchObject({ code: 104, err: expect.stringContaining('Invalid value for --rps-tolerance') });

@@ -6,11 +6,10 @@
  * lines. Charts redraw on theme change, resize and before printing.
  */
 import uPlot from 'uplot';
-// The shape the generator embeds; a type-only import, erased when the page is bundled.
-import type { ChartData } from '../model.ts';
+// The shapes the generator embeds; type-only imports, erased when the page is bundled.
+import type { AxisUnit, ChartPayload, ChartSpec } from '../charts.ts';
 
-interface SeriesDef { label: string; values: Array<number | null>; color: string; scale?: string; unit: (v: number) => string; dash?: number[] }
-interface ChartDef { id: string; series: SeriesDef[]; axes: Array<{ scale: string; unit: (v: number) => string; side?: 1 | 3 }> }
+type ChartData = ChartPayload;
 
 declare global {
   interface Window { shipcheckCharts?: uPlot[]; shipcheckChartsDrawnAt?: number }
@@ -19,10 +18,11 @@ declare global {
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 const fmtSec = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}` : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}` : `${Math.round(s)}s`);
-const fmtMs = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 100 ? 0 : 1)} ms`);
-const fmtNum = (v: number) => (Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(1)}k` : `${+v.toFixed(2)}`);
-const fmtBytes = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)} MB/s` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} kB/s` : `${v.toFixed(0)} B/s`);
+const fmtMs = (v: number) => (v >= 1000 ? `${+(v / 1000).toFixed(2)} s` : `${+v.toFixed(v >= 100 ? 0 : 1)} ms`);
+const fmtNum = (v: number) => (Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : `${+v.toFixed(2)}`);
+const fmtBytes = (v: number) => (v >= 1e6 ? `${+(v / 1e6).toFixed(1)} MB/s` : v >= 1e3 ? `${+(v / 1e3).toFixed(1)} kB/s` : `${v.toFixed(0)} B/s`);
 const fmtPct = (v: number) => `${+v.toFixed(2)} %`;
+const FORMAT: Record<AxisUnit, (v: number) => string> = { ms: fmtMs, perSecond: (v) => `${fmtNum(v)}/s`, pct: fmtPct, bytesPerSecond: fmtBytes, count: fmtNum };
 
 async function decode(): Promise<ChartData | undefined> {
   const el = document.getElementById('shipcheck-data');
@@ -33,26 +33,6 @@ async function decode(): Promise<ChartData | undefined> {
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return JSON.parse(await new Response(stream).text()) as ChartData;
-}
-
-function chartDefs(d: ChartData): ChartDef[] {
-  return [
-    { id: 'chart-load', series: [
-      { label: 'VUs', values: d.vus, color: '--c1', scale: 'vus', unit: fmtNum },
-      { label: 'Requests/s', values: d.rps, color: '--c2', scale: 'rps', unit: (v) => `${fmtNum(v)}/s` },
-    ], axes: [{ scale: 'vus', unit: fmtNum }, { scale: 'rps', unit: fmtNum, side: 1 }] },
-    { id: 'chart-latency', series: [
-      { label: 'p50', values: d.p50, color: '--c4', scale: 'ms', unit: fmtMs },
-      { label: 'p95', values: d.p95, color: '--c2', scale: 'ms', unit: fmtMs },
-      { label: 'p99', values: d.p99, color: '--c3', scale: 'ms', unit: fmtMs, dash: [6, 3] },
-    ], axes: [{ scale: 'ms', unit: fmtMs }] },
-    { id: 'chart-errors', series: [{ label: 'Failed requests', values: d.errorPct, color: '--fail', scale: 'pct', unit: fmtPct }], axes: [{ scale: 'pct', unit: fmtPct }] },
-    { id: 'chart-data', series: [
-      { label: 'Received', values: d.dataIn, color: '--c1', scale: 'bytes', unit: fmtBytes },
-      { label: 'Sent', values: d.dataOut, color: '--c5', scale: 'bytes', unit: fmtBytes },
-    ], axes: [{ scale: 'bytes', unit: fmtBytes }] },
-    { id: 'chart-dropped', series: [{ label: 'Dropped iterations/s', values: d.dropped, color: '--c5', scale: 'n', unit: fmtNum }], axes: [{ scale: 'n', unit: fmtNum }] },
-  ];
 }
 
 /** Dashed vertical lines where scenarios start and end, labelled with the scenario's name. */
@@ -68,8 +48,11 @@ function scenarioMarks(d: ChartData): uPlot.Plugin {
         ctx.setLineDash([4, 4]);
         ctx.lineWidth = devicePixelRatio;
         ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+        // uPlot leaves the axes' alignment on the context: labels start right of their line.
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'alphabetic';
         const { top, height } = u.bbox;
-        for (const s of d.scenarios) {
+        d.scenarios.forEach((s, row) => {
           for (const [sec, label] of [[s.start, `▶ ${s.name}`], [s.end, '']] as Array<[number | undefined, string]>) {
             if (sec === undefined) continue;
             const x = Math.round(u.valToPos(sec, 'x', true));
@@ -78,9 +61,10 @@ function scenarioMarks(d: ChartData): uPlot.Plugin {
             ctx.moveTo(x, top);
             ctx.lineTo(x, top + height);
             ctx.stroke();
-            if (label) ctx.fillText(label, x + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
+            // One row per scenario, so labels of scenarios that start together never overlap.
+            if (label) ctx.fillText(label, x + 4 * devicePixelRatio, top + (12 + row * 13) * devicePixelRatio);
           }
-        }
+        });
         ctx.restore();
       },
     },
@@ -105,44 +89,56 @@ function widthOf(el: HTMLElement): number {
   return Math.max(280, Math.floor(el.getBoundingClientRect().width || 800));
 }
 
+/** The x axis's tick labels: seconds since start, or a history's run ids. */
+function xValue(d: ChartData, v: number): string {
+  if (d.xKind === 'runs') return d.xLabels?.[Math.round(v)] ?? '';
+  return fmtSec(v);
+}
+
+function optionsFor(d: ChartData, def: ChartSpec, el: HTMLElement): uPlot.Options {
+  const grid = { stroke: css('--grid'), width: 1 };
+  const axisColor = css('--fg');
+  const unit = FORMAT[def.unit];
+  return {
+    width: widthOf(el),
+    height: 220,
+    cursor: { sync: { key: 'shipcheck' }, drag: { x: true, y: false, setScale: true } },
+    scales: { x: { time: false }, y: { range: (_u, min, max) => [Math.min(0, min), max > min ? max * 1.08 : max + 1] } },
+    legend: { live: true },
+    plugins: d.xKind === 'seconds' ? [scenarioMarks(d)] : [],
+    series: [
+      { label: d.xKind === 'runs' ? 'Run' : 'Time', value: (_u, v) => (v == null ? '—' : xValue(d, v)) },
+      ...def.series.map((s) => ({
+        label: s.label, scale: 'y', stroke: css(s.color), width: s.kind === 'data' ? 1.5 : 1.25,
+        dash: s.kind === 'limit' ? [8, 4] : s.kind === 'baseline' ? [3, 3] : undefined,
+        spanGaps: false, points: { show: d.xKind === 'runs' },
+        value: (_u: uPlot, v: number | null) => (v == null ? '—' : unit(v)),
+      })),
+    ],
+    axes: [
+      // Whole steps only: buckets are seconds (or runs), and fractional ticks would print as repeated labels.
+      { label: d.xTitle, labelSize: 20, stroke: axisColor, grid, ticks: grid, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200], values: (_u, splits) => splits.map((v) => xValue(d, v)) },
+      { label: def.yTitle, labelSize: 20, scale: 'y', side: 3, stroke: axisColor, grid, ticks: grid, size: 84, values: (_u: uPlot, splits: number[]) => splits.map(unit) },
+    ],
+    hooks: {
+      setScale: [(u: uPlot, key: string) => {
+        if (key !== 'x' || syncing) return;
+        const { min, max } = u.scales.x;
+        if (min != null && max != null) setRange(min, max, d);
+      }],
+    },
+  };
+}
+
 function draw(d: ChartData) {
   for (const c of charts) c.destroy();
   charts = [];
-  for (const def of chartDefs(d)) {
+  for (const def of d.charts) {
     const el = document.getElementById(def.id);
-    if (!el) continue;
+    if (!el || def.series.length === 0) continue;
     el.textContent = '';
-    const grid = { stroke: css('--grid'), width: 1 };
-    const axisColor = css('--fg');
-    const opts: uPlot.Options = {
-      width: widthOf(el),
-      height: 220,
-      cursor: { sync: { key: 'shipcheck' }, drag: { x: true, y: false, setScale: true } },
-      scales: { x: { time: false } },
-      legend: { live: true },
-      plugins: [scenarioMarks(d)],
-      series: [
-        { label: 'Time', value: (_u, v) => (v == null ? '—' : fmtSec(v)) },
-        ...def.series.map((s) => ({
-          label: s.label, scale: s.scale, stroke: css(s.color), width: 1.5, dash: s.dash, spanGaps: false, points: { show: false },
-          value: (_u: uPlot, v: number | null) => (v == null ? '—' : s.unit(v)),
-        })),
-      ],
-      axes: [
-        // Whole-second steps only: buckets are seconds, and fractional ticks would print as repeated labels.
-        { stroke: axisColor, grid, ticks: grid, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200], values: (_u, splits) => splits.map(fmtSec) },
-        ...def.axes.map((a) => ({ scale: a.scale, side: a.side ?? 3, stroke: axisColor, grid: a.side === 1 ? { show: false } : grid, ticks: grid, size: 84, values: (_u: uPlot, splits: number[]) => splits.map(a.unit) })),
-      ],
-      hooks: {
-        setScale: [(u: uPlot, key: string) => {
-          if (key !== 'x' || syncing) return;
-          const { min, max } = u.scales.x;
-          if (min != null && max != null) setRange(min, max, d);
-        }],
-      },
-    };
     const data: uPlot.AlignedData = [d.t, ...def.series.map((s) => s.values)] as uPlot.AlignedData;
-    charts.push(new uPlot(opts, data, el));
+    charts.push(new uPlot(optionsFor(d, def, el), data, el));
   }
   window.shipcheckCharts = charts;
   window.shipcheckChartsDrawnAt ??= performance.now();
@@ -189,7 +185,7 @@ async function main() {
     });
   }).observe(root);
   // Printed pages are narrower than most screens: fit the charts to the page, then restore.
-  addEventListener('beforeprint', () => { for (const c of charts) c.setSize({ width: 680, height: 200 }); });
+  addEventListener('beforeprint', () => { for (const c of charts) c.setSize({ width: 640, height: 200 }); });
   addEventListener('afterprint', () => { for (const c of charts) c.setSize({ width: widthOf(c.root.parentElement as HTMLElement), height: 220 }); });
 }
 
