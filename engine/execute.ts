@@ -5,7 +5,10 @@ import type { ResolvedScenario } from './options.ts';
 import type { Runtime } from './runtime.ts';
 import { ScenarioRun } from './scenario-run.ts';
 import { VuPool } from './vu-pool.ts';
-import { globalEnv } from './vu.ts';
+import { fail } from '../harness/errors.ts';
+import { programOf } from './script-module.ts';
+import { scriptLocation } from './script-errors.ts';
+import { globalEnv, vuStorage } from './vu.ts';
 
 export interface RunSlot { name: string; run?: ScenarioRun; plannedMs: number; startTime: number }
 
@@ -33,6 +36,30 @@ export async function executeScenarios(ctx: ExecuteContext): Promise<void> {
   const { rt, mod, scenarios, setupData, options, slots, metas } = ctx;
   const seg = ctx.segment ?? { index: 0, count: 1 };
   const pool = new VuPool(rt, seg.index + 1, seg.count);
+  const program = programOf(mod);
+  if (program) {
+    rt.syncApi = program.mode === 'sync';
+    // Every VU runs the init context in its own module instance before the test starts, as in k6.
+    const n = scenarios.reduce((a, s) => {
+      const ex = EXECUTORS[s.config.executor]!;
+      return a + ex.maxVus(seg.count > 1 ? ex.split(s.config, seg.index, seg.count) : s.config);
+    }, 0);
+    rt.initContext = true;
+    try {
+      await pool.prepare(n, async (vu) => {
+        try {
+          vu.exports = await vuStorage.run(vu, () => program.instantiate(vu));
+        } catch (e) {
+          throw fail('SHIPCHECK_ERR_SCRIPT_EXCEPTION', { stage: `the init context of VU ${vu.idInTest}`, message: (e as Error)?.message ?? String(e), location: scriptLocation(e) ?? '' }, e);
+        }
+        for (const s of scenarios) {
+          if (typeof vu.exports[s.config.exec] !== 'function') throw new Error(`VU ${vu.idInTest}: the init context exported no function "${s.config.exec}"`);
+        }
+      });
+    } finally {
+      rt.initContext = false;
+    }
+  }
   await Promise.all(scenarios.map(async (s, i) => {
     await delayUnlessStopped(rt, s.config.startTime - (Date.now() - rt.testStartedAt));
     if (rt.stopCause) return;

@@ -15,6 +15,7 @@ import type { K6SummaryData, RunMeta } from '../harness/result-types.ts';
 import type { LiveTarget } from '../harness/target/live-target.ts';
 import type { EngineChoice, LoadShape, Profile } from '../harness/target/types.ts';
 import { bundleShape, scriptToRun } from './bundle.ts';
+import type { OutputSpec } from './outputs/index.ts';
 
 export interface LoadOptions {
   /** A load shape built from the target (`gate` when neither this nor `script` is given). */
@@ -37,6 +38,8 @@ export interface LoadOptions {
   allowRemoteTarget?: boolean;
   /** Stops the test like Ctrl-C: teardown, summary, exit 105. */
   signal?: AbortSignal;
+  /** k6's --out outputs (csv, experimental-prometheus-rw, experimental-opentelemetry, json) streaming the run live. */
+  outputs?: OutputSpec[];
   /** Progress lines (the engine chosen, where results went); default standard error. */
   log?: (line: string) => void;
 }
@@ -124,7 +127,7 @@ export async function runLoad(live: LiveTarget, o: LoadOptions = {}): Promise<Lo
     if (k6) {
       const { describeScript } = await import('./runner.ts');
       meta.scenarios = await describeScript(bundle, env).catch(() => undefined);
-      const r = await runWithK6({ k6, bundle, env, dir, quiet: o.quiet, signal: o.signal });
+      const r = await runWithK6({ k6, bundle, env, dir, quiet: o.quiet, signal: o.signal, extraArgs: (o.outputs ?? []).flatMap((x) => ['--out', x.arg === undefined ? x.type : `${x.type}=${x.arg}`]) });
       if (!o.quiet && !/\bhandleSummary\b/.test(fs.readFileSync(bundle, 'utf8'))) {
         const { defaultSummaryStdout } = await import('./summary/text-summary.ts');
         process.stdout.write(defaultSummaryStdout(r.summary));
@@ -137,11 +140,12 @@ export async function runLoad(live: LiveTarget, o: LoadOptions = {}): Promise<Lo
       const { runTest } = await import('./runner.ts');
       const r = await runTest({
         script: bundle, scriptLabel: path.relative(process.cwd(), o.script ?? bundle) || bundle, env, timeseries: true,
-        quiet: o.quiet, workers: o.workers ?? 1, handleSignals: !o.signal, signal: o.signal,
+        quiet: o.quiet, workers: o.workers ?? 1, handleSignals: !o.signal, signal: o.signal, outputs: o.outputs,
       });
       writeJson(dir, 'summary.json', r.summary);
       if (r.timeseries) writeJson(dir, 'timeseries.json', r.timeseries);
       meta.scenarios = r.scenarios;
+      meta.engineMode = r.scriptMode;
       summary = r.summary;
       exitCode = r.exitCode;
       message = r.message;

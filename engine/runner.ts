@@ -11,15 +11,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { EXIT, fail, isShipcheckError } from '../harness/errors.ts';
+import { assertOpenFiles } from '../harness/open-files.ts';
 import type { K6SummaryData, ScenarioMeta, Timeseries } from '../harness/result-types.ts';
 import { TimeseriesBucketer } from '../harness/timeseries/bucketer.ts';
 import { installGlobals } from './globals.ts';
 import { closeAgent, prepareAgent } from './http-agent.ts';
 import { sizeForVus } from './k6/http.ts';
-import { JsonOutput } from './json-output.ts';
-import { registerK6Modules } from './loader.ts';
+import { createOutputs, stopOutputs, type Output, type OutputSpec } from './outputs/index.ts';
+import { loadProgram, programOf, rememberProgram, type ScriptMode } from './script-module.ts';
 import { GroupTree } from './metrics/group-tree.ts';
 import { MetricsRegistry } from './metrics/registry.ts';
 import type { ThresholdOutcome } from './metrics/types.ts';
@@ -49,7 +49,8 @@ export interface RunOptions {
   noThresholds?: boolean;
   quiet?: boolean;
   summaryExport?: string;
-  outJson?: string;
+  /** --out: json=FILE, csv=FILE, experimental-prometheus-rw, experimental-opentelemetry (any number). */
+  outputs?: OutputSpec[];
   /** Collect the per-second time series (result folders). */
   timeseries?: boolean;
   /** Write the text summary and handleSummary's stdout/stderr here (default process streams). */
@@ -70,12 +71,12 @@ export interface RunResult {
   scenarios: ScenarioMeta[];
   startedAt: Date;
   endedAt: Date;
+  /** How the Node engine ran the script: "sync" (a realm per VU, k6's sync API) or "async". */
+  scriptMode: ScriptMode;
   stopCause?: StopCause;
   /** The message explaining a non-zero exit, already printed. */
   message?: string;
 }
-
-let loads = 0;
 
 function loadError(stage: string, e: unknown): Error {
   if (isShipcheckError(e)) return e;
@@ -83,20 +84,31 @@ function loadError(stage: string, e: unknown): Error {
   return fail('SHIPCHECK_ERR_SCRIPT_EXCEPTION', { stage, message: msg, location: scriptLocation(e) ?? '' }, e);
 }
 
-/** Imports the bundle with k6's modules resolved to the engine's; its top level is k6's init context. */
+/**
+ * Loads the script as a VU program (engine/script-module.ts) and runs its init context once
+ * for the test itself (options, setup, teardown, handleSummary; __VU 0). Each VU runs the init
+ * context again in its own module instance when executeScenarios prepares it.
+ */
 export async function loadScript(script: string, rt: Runtime): Promise<Record<string, unknown>> {
-  registerK6Modules();
   process.setSourceMapsEnabled(true);
   installGlobals(script);
   setScriptFile(path.resolve(script));
   setRuntime(rt);
   rt.initContext = true;
   try {
-    // A fresh module instance per run (a query string), so one process can run a script twice.
-    return (await vuStorage.run(noVu, () => import(`${pathToFileURL(path.resolve(script)).href}?k6run=${++loads}`))) as Record<string, unknown>;
+    const program = await loadProgram(script, (globalThis as Record<string, unknown>).open);
+    rt.syncApi = program.mode === 'sync';
+    const exports = await vuStorage.run(noVu, () => program.instantiate(noVu));
+    rememberProgram(exports, program);
+    return exports;
   } catch (e) {
     throw loadError('the init context', e);
   }
+}
+
+/** The mode a loaded script runs in: "sync" (a realm per VU, sync API) or "async". */
+export function scriptModeOf(mod: Record<string, unknown>): ScriptMode {
+  return programOf(mod)?.mode ?? 'async';
 }
 
 /** Timeout a lifecycle function (setup/teardown) may take: options.setupTimeout/teardownTimeout, default 60s. */
@@ -136,10 +148,28 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   if (o.includeSystemEnv !== false) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) globalEnv[k] = v;
   Object.assign(globalEnv, o.env ?? {});
 
+  // Ctrl-C: stop gracefully (teardown, summary, results), exit 105. A second Ctrl-C kills.
+  // Listened for from the start: reading and initializing the script can take a while.
+  let live: Runtime | undefined;
+  let interruptedEarly = false;
+  const onSigint = () => {
+    stderr.write('\nStopping the test (Ctrl-C again to kill it without a summary)...\n');
+    process.removeListener('SIGINT', onSigint);
+    if (live) live.stop({ kind: 'signal', signal: 'SIGINT' });
+    else interruptedEarly = true;
+  };
+  if (o.handleSignals !== false) process.on('SIGINT', onSigint);
+
   // Init context: metrics are defined before the options (and so the thresholds) are known,
   // so it runs against a provisional registry whose definitions are replayed below.
   const boot = new Runtime(new MetricsRegistry({ noThresholds: true }), new GroupTree());
-  const mod = await loadScript(o.script, boot);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await loadScript(o.script, boot);
+  } catch (e) {
+    if (o.handleSignals !== false) process.removeListener('SIGINT', onSigint);
+    throw e;
+  }
   const scriptOptions = (mod.options && typeof mod.options === 'object' ? mod.options : {}) as Record<string, unknown>;
   const options = applyOverrides(scriptOptions, o.overrides ?? {});
   if (o.tags) options.tags = { ...(options.tags as Record<string, string> | undefined), ...o.tags };
@@ -164,6 +194,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   }
   registry.validateThresholds();
   rt.options = options;
+  rt.syncApi = boot.syncApi;
   setRuntime(rt);
   rt.initContext = false;
 
@@ -172,26 +203,27 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     if (def === rt.builtin.http_reqs) counters.requests++;
     else if (def === rt.builtin.http_req_failed && value !== 0) counters.failed++;
   });
-  let json: JsonOutput | undefined;
-  if (o.outJson) {
+  let outputs: Output[] = [];
+  if (o.outputs?.length) {
     const thresholdKeys = Object.keys((options.thresholds as Record<string, unknown> | undefined) ?? {});
-    json = new JsonOutput(o.outJson, (metric) => thresholdKeys.filter((k) => k === metric || k.startsWith(`${metric}{`)));
-    rt.addListener(json.listener);
+    outputs = await createOutputs(o.outputs, {
+      env: process.env,
+      thresholdsOf: (metric) => thresholdKeys.filter((k) => k === metric || k.startsWith(`${metric}{`)),
+      warn: (line) => stderr.write(`${line}\n`),
+    });
+    for (const out of outputs) rt.addListener(out.listener);
   }
 
   const maxVus = scenarios.reduce((a, s) => a + s.maxVus, 0);
+  // More VUs than `ulimit -n` allows would fail requests with EMFILE part-way: say so before any VU starts.
+  assertOpenFiles(maxVus);
   // k6 initializes these VUs before the first iteration, so vus_max starts there.
   const initialVus = scenarios.reduce((a, s) => a + s.initialVus, 0);
   prepareAgent(maxVus);
   sizeForVus(maxVus);
 
-  // Ctrl-C: stop gracefully (teardown, summary, results), exit 105. A second Ctrl-C kills.
-  const onSigint = () => {
-    stderr.write('\nStopping the test (Ctrl-C again to kill it without a summary)...\n');
-    process.removeListener('SIGINT', onSigint);
-    rt.stop({ kind: 'signal', signal: 'SIGINT' });
-  };
-  if (o.handleSignals !== false) process.on('SIGINT', onSigint);
+  live = rt;
+  if (interruptedEarly) rt.stop({ kind: 'signal', signal: 'SIGINT' });
   const onAbort = () => rt.stop({ kind: 'signal', signal: 'SIGINT' });
   if (o.signal?.aborted) onAbort();
   else o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -232,7 +264,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   if (exitCode === EXIT.ok) {
-    if (!o.quiet) printPlan(stderr, label, scenarios, o);
+    if (!o.quiet) printPlan(stderr, label, scenarios, o, scriptModeOf(mod));
     const slots = runs;
     if ((o.workers ?? 1) > 1) {
       const { executeInWorkers } = await import('./workers.ts');
@@ -292,7 +324,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     noColor: Boolean(options.noColor) || !process.stdout.isTTY, isStdOutTTY: Boolean(process.stdout.isTTY), isStdErrTTY: Boolean(process.stderr.isTTY),
     setupData,
   });
-  await json?.close();
+  await stopOutputs(outputs);
   await closeAgent();
 
   if (o.summaryExport) fs.writeFileSync(o.summaryExport, renderLegacySummaryExport(summary));
@@ -311,7 +343,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   if (message) stderr.write(`${exitCode === EXIT.thresholds ? 'ERRO' : 'ERRO'} ${message}\n`);
 
   return {
-    exitCode, summary, timeseries: bucketer ? mergeTimeseries([bucketer.toJSON(), ...workerSeries]) : undefined, scenarios: metas.filter(Boolean), startedAt, endedAt,
+    exitCode, summary, timeseries: bucketer ? mergeTimeseries([bucketer.toJSON(), ...workerSeries]) : undefined, scenarios: metas.filter(Boolean), startedAt, endedAt, scriptMode: scriptModeOf(mod),
     stopCause: rt.stopCause, message,
   };
 }
@@ -337,12 +369,12 @@ function describeStop(e: unknown, where: string): string {
 }
 
 
-function printPlan(out: NodeJS.WritableStream, label: string, scenarios: ResolvedScenario[], o: RunOptions): void {
+function printPlan(out: NodeJS.WritableStream, label: string, scenarios: ResolvedScenario[], o: RunOptions, mode: ScriptMode): void {
   const maxDur = Math.max(...scenarios.map((s) => s.maxDurationMs));
   const lines = [
-    `  execution: local (shipcheck Node engine)`,
+    `  execution: local (shipcheck Node engine, ${mode} mode: ${mode === 'sync' ? 'a JavaScript realm per VU, k6\'s sync API' : 'module instance per VU, shared realm'})`,
     `     script: ${label}`,
-    `     output: ${o.outJson ? `json (${o.outJson})` : '-'}`,
+    `     output: ${o.outputs?.length ? o.outputs.map((x) => (x.arg ? `${x.type} (${x.arg})` : x.type)).join(', ') : '-'}`,
     '',
     `  scenarios: (100.00%) ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, ${scenarios.reduce((a, s) => a + s.maxVus, 0)} max VUs, ${durationOf(maxDur)} max duration (incl. graceful stop):`,
     ...scenarios.map((s) => `           * ${s.config.name}: ${s.description}`),

@@ -58,6 +58,8 @@ export class Runtime {
   allocatedVus = 0;
   /** options as the script exported them (after CLI overrides), for execution.test.options. */
   options: Record<string, unknown> = {};
+  /** The script runs in sync mode (engine/script-module.ts): k6's sync calls return promises the rewritten script awaits. */
+  syncApi = false;
   /** The split of this process in a multi-worker run: [index, count]. */
   segment: { index: number; count: number } = { index: 0, count: 1 };
 

@@ -110,6 +110,7 @@ export class ScenarioRun implements ScenarioInfo {
   /** Starts one iteration on `vu`; `onEnd` gets its outcome (see iterate). */
   private start(vu: Vu, fair: boolean, onEnd: (o: IterationOutcome) => void): void {
     vu.interrupted = false;
+    if (vu.abort.signal.aborted) vu.abort = new AbortController();
     vu.groupPath = '';
     vu.iterationInInstance++;
     vu.iterationInScenario++;
@@ -121,7 +122,9 @@ export class ScenarioRun implements ScenarioInfo {
     slot.fair = fair;
     slot.start = performance.now();
     slot.resolve = onEnd;
-    vuStorage.run(vu, runIteration, slot, this.fn, vu.setupData);
+    // Each VU runs its own module instance's function (module-level state per VU, as in k6).
+    const fn = vu.exports === undefined ? this.fn : (vu.exports[this.config.exec] as (data: unknown) => unknown);
+    vuStorage.run(vu, runIteration, slot, fn, vu.setupData);
   }
 
   /** IterationSlot's end of an iteration: counts it, emits its metrics, resolves iterate(). */
@@ -157,6 +160,8 @@ export class ScenarioRun implements ScenarioInfo {
   /** Gives up on `vu`'s running iteration (if any): it counts as interrupted, its late samples are dropped. */
   interrupt(vu: Vu): void {
     vu.interrupted = true;
+    // Wakes a sync-mode VU out of sleep() so its iteration unwinds.
+    if (!vu.abort.signal.aborted) vu.abort.abort();
     const slot = this.slots.get(vu);
     if (slot !== undefined && !slot.settled) this.settle(slot, 'interrupted');
   }
@@ -203,9 +208,10 @@ function noop(): void {}
 function runIteration(slot: IterationSlot, fn: (data: unknown) => unknown, data: unknown): void {
   let r: unknown;
   try { r = fn(data); } catch (e) { slot.run.settle(slot, slot.run.onError(slot.vu, e)); return; }
-  if (r instanceof Promise) {
+  // A thenable, not `instanceof Promise`: a sync-mode VU's promises come from its own realm.
+  if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
     slot.quiet = false;
-    r.then(slot.onFulfilled, slot.onRejected);
+    (r as PromiseLike<unknown>).then(slot.onFulfilled, slot.onRejected);
   } else slot.run.settle(slot, 'completed');
 }
 

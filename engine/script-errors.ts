@@ -3,6 +3,7 @@
  * are on, so stacks already point at the .ts lines), logged the way k6 logs them and
  * throttled so a failing iteration cannot flood the console.
  */
+import type { SourceMap } from 'node:module';
 import path from 'node:path';
 import type { Vu } from './vu.ts';
 
@@ -11,6 +12,19 @@ let scriptFile = '';
 export function setScriptFile(file: string): void { scriptFile = file; }
 
 const engineDir = path.dirname(new URL(import.meta.url).pathname);
+
+/** The VU program (engine/script-module.ts) runs from one bundle: its frames map back through that bundle's source map. */
+let program: { file: string; map: SourceMap; dir: string } | undefined;
+export function setProgramMap(file: string, map: SourceMap, dir: string): void { program = { file, map, dir }; }
+
+function mapFrame(file: string, line: number, col: number): { file: string; line: number; col: number } {
+  if (!program || file !== program.file) return { file, line, col };
+  // The factory's first line is its header: the bundle's line n is the program's line n + 1.
+  const e = program.map.findEntry(line - 2, col - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+  if (e?.originalSource === undefined || e.originalLine === undefined) return { file, line, col };
+  const src = e.originalSource.startsWith('file://') ? new URL(e.originalSource).pathname : path.resolve(program.dir, e.originalSource);
+  return { file: src, line: e.originalLine + 1, col: (e.originalColumn ?? 0) + 1 };
+}
 
 /** The first stack frame in the user's script (not the engine, node or node_modules), as "file:line:col". */
 export function scriptLocation(e: unknown): string | undefined {
@@ -22,8 +36,9 @@ export function scriptLocation(e: unknown): string | undefined {
     let file = m[1]!;
     if (file.startsWith('file://')) file = new URL(file).pathname;
     if (file.startsWith('node:') || file.includes('/node_modules/') || file.startsWith(engineDir)) continue;
-    const rel = path.relative(process.cwd(), file);
-    return `${rel && !rel.startsWith('..') ? rel : file}:${m[2]}:${m[3]}`;
+    const at = mapFrame(file, Number(m[2]), Number(m[3]));
+    const rel = path.relative(process.cwd(), at.file);
+    return `${rel && !rel.startsWith('..') ? rel : at.file}:${at.line}:${at.col}`;
   }
   return scriptFile ? path.relative(process.cwd(), scriptFile) : undefined;
 }

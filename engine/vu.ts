@@ -45,6 +45,10 @@ export class Vu {
   /** This VU's own copy of setup()'s data, and the JSON it was made from. */
   setupData: unknown;
   setupDataJson: string | undefined;
+  /** This VU's own module instance (its init context's exports), when the program was instantiated per VU. */
+  exports: Record<string, unknown> | undefined;
+  /** This VU's cookie jar (k6/http), made on first use. */
+  cookieJar: unknown;
   /** Custom tags set through execution.vu.tags / metadata. */
   readonly customTags: Tags = {};
 

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' }, 'memory-vus': { type: 'string', default: '10000' }, 'skip-memory': { type: 'boolean' }, 'baseline-root': { type: 'string' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' }, 'memory-vus': { type: 'string', default: '1000,10000' }, 'skip-memory': { type: 'boolean' }, 'baseline-root': { type: 'string' } } });
 const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const cpus = os.availableParallelism?.() ?? os.cpus().length;
@@ -70,7 +70,7 @@ async function engine(url, vus = 50, duration = `${SECONDS}s`, script = 'fifty-v
   const argv = [path.join(engineRoot, 'bin/shipcheck.mjs'), 'run', path.join(root, 'bench/engine', script), '--quiet', '--summary-export', exp,
     '-e', `TARGET=${url}`, '-e', `VUS=${vus}`, '-e', `DURATION=${duration}`];
   // The memory runs poll the engine's own pid, so only throughput runs go through /usr/bin/time.
-  const t = script === 'fifty-vus.js' ? timed(process.execPath, argv) : { cmd: process.execPath, args: argv, cpuSeconds: () => undefined };
+  const t = script.startsWith('fifty-vus') ? timed(process.execPath, argv) : { cmd: process.execPath, args: argv, cpuSeconds: () => undefined };
   const [cmd, args] = pin(1, t.cmd, t.args);
   const r = await run(cmd, args);
   const s = JSON.parse(fs.readFileSync(exp, 'utf8'));
@@ -103,9 +103,11 @@ const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
 
 const server = await startServer();
 const baselineRoot = values['baseline-root'] ? path.resolve(values['baseline-root']) : undefined;
-const results = { engine: [], ...(baselineRoot ? { 'engine-baseline': [] } : {}), autocannon: [], wrk: [] };
+const results = { engine: [], 'engine-sync': [], ...(baselineRoot ? { 'engine-baseline': [] } : {}), autocannon: [], wrk: [] };
 const tools = {
   engine: () => engine(server.url),
+  // The classic sync form of the same load (http.get): the engine's sync mode, a realm per VU.
+  'engine-sync': () => engine(server.url, 50, `${SECONDS}s`, 'fifty-vus-sync.js'),
   ...(baselineRoot ? { 'engine-baseline': () => engine(server.url, 50, `${SECONDS}s`, 'fifty-vus.js', baselineRoot) } : {}),
   autocannon: () => autocannon(server.url),
   ...(has('wrk') ? { wrk: () => wrk(server.url) } : {}),
@@ -121,12 +123,16 @@ try {
       console.error(`round ${round} ${name.padEnd(15)} ${fmt(r.rps)} req/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms${cpu === undefined ? '' : `  CPU ${cpu.toFixed(1)} µs/req`}`);
     }
   }
-  let memory;
+  // Memory per VU in both modes (async: memory-vus.js; sync: memory-vus-sync.js), against 1 VU of the same script.
+  const memory = [];
   if (!values['skip-memory']) {
-    const vus = Number(values['memory-vus']);
-    const one = await engine(server.url, 1, '20s', 'memory-vus.js');
-    const many = await engine(server.url, vus, '20s', 'memory-vus.js');
-    memory = { vus, peakRssBytes: many.peakRss, baselinePeakRssBytes: one.peakRss, perVuBytes: (many.peakRss - one.peakRss) / vus, perVuIncludingBaselineBytes: many.peakRss / vus, requests: many.requests, failed: many.failed };
+    for (const [mode, script] of [['async', 'memory-vus.js'], ['sync', 'memory-vus-sync.js']]) {
+      const one = await engine(server.url, 1, '20s', script);
+      for (const vus of values['memory-vus'].split(',').map(Number)) {
+        const many = await engine(server.url, vus, '20s', script);
+        memory.push({ mode, vus, peakRssBytes: many.peakRss, baselinePeakRssBytes: one.peakRss, perVuBytes: (many.peakRss - one.peakRss) / vus, perVuIncludingBaselineBytes: many.peakRss / vus, requests: many.requests, failed: many.failed });
+      }
+    }
   }
   const summary = Object.fromEntries(Object.entries(results).filter(([, v]) => v.length).map(([k, v]) => [k, {
     rps: median(v.map((x) => x.rps)), p50: median(v.map((x) => x.p50)), p99: median(v.map((x) => x.p99)),
@@ -139,7 +145,8 @@ try {
   for (const [k, v] of Object.entries(summary)) console.log(`| ${k} | ${fmt(v.rps)} | ${fmt(v.p50)} | ${fmt(v.p99)} | ${v.cpuUsPerRequest === undefined ? '-' : v.cpuUsPerRequest.toFixed(1)} |`);
   console.log(`\nengine / autocannon req/s: ${ratio.toFixed(2)}× (per round: ${roundRatios('engine').map((x) => x.toFixed(2)).join(', ')}; median ${median(roundRatios('engine')).toFixed(2)}×)`);
   if (baselineRoot) console.log(`engine-baseline / autocannon req/s: ${(summary['engine-baseline'].rps / summary.autocannon.rps).toFixed(2)}× (per round: ${roundRatios('engine-baseline').map((x) => x.toFixed(2)).join(', ')}; median ${median(roundRatios('engine-baseline')).toFixed(2)}×)`);
-  if (memory) console.log(`memory: ${memory.vus} VUs → peak RSS ${(memory.peakRssBytes / 2 ** 20).toFixed(0)} MiB (1 VU: ${(memory.baselinePeakRssBytes / 2 ** 20).toFixed(0)} MiB) → ${(memory.perVuBytes / 1024).toFixed(1)} KiB per VU above the 1-VU baseline (${(memory.perVuIncludingBaselineBytes / 1024).toFixed(1)} KiB counting the whole process)`);
+  console.log(`engine-sync / engine (async) req/s: ${(summary['engine-sync'].rps / summary.engine.rps).toFixed(2)}× (per round: ${results['engine-sync'].map((r, i) => (r.rps / results.engine[i].rps).toFixed(2)).join(', ')})`);
+  for (const m of memory) console.log(`memory (${m.mode}): ${m.vus} VUs → peak RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MiB (1 VU: ${(m.baselinePeakRssBytes / 2 ** 20).toFixed(0)} MiB) → ${(m.perVuBytes / 1024).toFixed(1)} KiB per VU above the 1-VU baseline (${(m.perVuIncludingBaselineBytes / 1024).toFixed(1)} KiB counting the whole process); ${m.requests} requests, ${m.failed} failed`);
   const outDir = path.join(root, 'out', 'bench-engine');
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -53,7 +53,7 @@ No target is started and no result folder is written: that is "shipcheck load".`
     env: { type: 'string', short: 'e', value: 'KEY=VALUE', multiple: true, description: 'a variable for __ENV' },
     tag: { type: 'string', value: 'KEY=VALUE', multiple: true, description: 'a tag on every sample' },
     'summary-export': { type: 'string', value: 'FILE', description: 'write the legacy summary JSON' },
-    out: { type: 'string', short: 'o', value: 'json=FILE', multiple: true, description: 'stream samples as k6 NDJSON (FILE may end in .gz)' },
+    out: { type: 'string', short: 'o', value: 'json=FILE', multiple: true, description: 'stream samples, as k6 does: json=FILE or csv=FILE (.gz compresses), experimental-prometheus-rw (K6_PROMETHEUS_RW_*), experimental-opentelemetry (K6_OTEL_*); repeat for several' },
     'no-thresholds': { type: 'boolean', description: 'do not judge thresholds' },
     quiet: { type: 'boolean', short: 'q', description: 'no progress line and no summary' },
     workers: { type: 'string', value: 'N', default: '1', description: 'worker threads splitting the VUs (Node engine; k6 uses every core itself)' },
@@ -73,11 +73,8 @@ export default {
     if (positionals.length !== 1) throw fail('SHIPCHECK_ERR_BAD_FLAG', { command: 'run', detail: positionals.length ? `one script expected, got ${positionals.length}` : 'give the script to run' });
     const script = positionals[0]!;
     const engineChoice = choiceFlag('engine', values.engine, ENGINES, 'auto');
-    let outJson: string | undefined;
-    for (const o of values.out ?? []) {
-      if (!o.startsWith('json=') || o.length <= 5) throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--out', value: o, hint: 'Write --out json=FILE (FILE may end in .gz).' });
-      outJson = o.slice(5);
-    }
+    const { parseOutputSpec } = await import('../../engine/outputs/index.ts');
+    const outputs = (values.out ?? []).map(parseOutputSpec);
     const overrides: CliOverrides = {
       vus: values.vus === undefined ? undefined : intFlag('vus', values.vus, 1, 1),
       duration: values.duration,
@@ -102,7 +99,7 @@ export default {
         for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
         for (const [k, v] of Object.entries(tags)) args.push('--tag', `${k}=${v}`);
         if (values['summary-export']) args.push('--summary-export', values['summary-export']);
-        if (outJson) args.push('--out', `json=${outJson}`);
+        for (const o of values.out ?? []) args.push('--out', o);
         if (values['no-thresholds']) args.push('--no-thresholds');
         if (values.quiet) args.push('--quiet');
         args.push(file);
@@ -113,7 +110,7 @@ export default {
     const { runTest } = await import('../../engine/runner.ts');
     const result = await runTest({
       script: file, scriptLabel: script, env, tags, overrides, noThresholds: values['no-thresholds'], quiet: values.quiet,
-      summaryExport: values['summary-export'], outJson, workers,
+      summaryExport: values['summary-export'], outputs, workers,
     });
     return result.exitCode;
   },

@@ -1,15 +1,18 @@
 /**
- * k6/http on undici. Only the async form runs here: `http.asyncRequest(method, url, body,
- * params)`. The sync calls (get, post, request, batch, ...) would block every VU sharing this
- * thread, so they stop the test with a message naming the async form. The per-request path
- * does no regex work and allocates the call's inputs, one handler, one promise and the
- * response (a VU repeating a request reuses its tags object).
+ * k6/http on undici. Every request is the async form underneath (`http.asyncRequest`); the
+ * sync calls (get, post, request, batch, ...) return the same promise, which a sync-mode
+ * script (engine/script-module.ts) has been rewritten to await, so a VU waits for its
+ * response while the thread serves the others. The per-request path does no regex work and
+ * allocates the call's inputs, one handler, one promise and the response (a VU repeating a
+ * request reuses its tags object); cookies and URL credentials cost only when present.
  */
 import type { Dispatcher } from 'undici';
 import { claimConnect, sharedAgent } from '../http-agent.ts';
 import { runtime, UnsupportedCallError } from '../runtime.ts';
 import { currentVu, type Vu } from '../vu.ts';
 import type { Tags } from '../metrics/types.ts';
+import type { parseHTML as ParseHTML, Selection } from './html.ts';
+import { CookieJar, parseSetCookie } from './cookies.ts';
 
 type Body = string | ArrayBuffer | ArrayBufferView | Record<string, unknown> | null | undefined;
 
@@ -22,7 +25,10 @@ export interface Params {
   responseType?: 'text' | 'binary' | 'none';
   responseCallback?: ExpectedStatuses | null;
   redirects?: number;
-  cookies?: Record<string, string>;
+  /** Request cookies: added to the jar's, or instead of the jar's same-named cookie with `replace`. */
+  cookies?: Record<string, string | { value: string; replace?: boolean }>;
+  /** The jar to use instead of the VU's own (`new http.CookieJar()`). */
+  jar?: CookieJar;
 }
 
 export interface Timings {
@@ -146,7 +152,17 @@ export class Response {
     return this.requestEcho;
   }
 
-  get cookies(): Record<string, Array<{ name: string; value: string }>> { return {}; }
+  /** The cookies this response set: `{ name: [{ name, value, domain, path, http_only, secure, max_age, expires }] }`. */
+  get cookies(): Record<string, Array<{ name: string; value: string; domain: string; path: string; http_only: boolean; secure: boolean; max_age: number; expires: number }>> {
+    const out: Record<string, Array<{ name: string; value: string; domain: string; path: string; http_only: boolean; secure: boolean; max_age: number; expires: number }>> = {};
+    const raw = this.rawHeaders ?? [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      if (raw[i]!.toString().toLowerCase() !== 'set-cookie') continue;
+      const c = parseSetCookie(raw[i + 1]!.toString(), new URL(this.url));
+      if (c) (out[c.name] ??= []).push({ name: c.name, value: c.value, domain: c.domain, path: c.path, http_only: c.httpOnly, secure: c.secure, max_age: 0, expires: c.expires ?? 0 });
+    }
+    return out;
+  }
   get ocsp(): { status: string } { return { status: 'unknown' }; }
 
   /** Parses the body as JSON; with a selector, returns the value at that dotted path ("a.b.0.c", "a.#"). */
@@ -164,13 +180,50 @@ export class Response {
     return v;
   }
 
-  html(): never {
-    throw new UnsupportedCallError('Response.html() (k6/html) is not available in the shipcheck Node engine. Parse the body with string or JSON methods, or run the script with real k6 (--engine k6).');
+  /** The body as a k6/html Selection (optionally narrowed by a selector). */
+  html(selector?: string): Selection {
+    if (!htmlParser) throw new Error('res.html(): k6/html was not loaded (internal: the engine loads it when the script mentions html).');
+    const doc = htmlParser(typeof this.body === 'string' ? this.body : this.body === null ? '' : Buffer.from(this.body).toString('utf8'));
+    return selector === undefined ? doc : doc.find(selector);
   }
 
-  clickLink(): never { return this.html(); }
-  submitForm(): never { return this.html(); }
+  /** Follows the first link matching `selector` (default `a[href]`), resolved against this response's URL. */
+  clickLink(o: { selector?: string; params?: Params } = {}): Promise<Response> {
+    const sel = o.selector ?? 'a[href]';
+    const href = this.html(sel).first().attr('href');
+    if (href === undefined) return Promise.reject(new Error(`clickLink: no element matches ${JSON.stringify(sel)} with an href in the response of ${this.url}`));
+    return request('GET', new URL(href, this.url).href, null, o.params);
+  }
+
+  /**
+   * Submits the form matching `formSelector` (default `form`): its fields (inputs, selects,
+   * textareas) with `fields` over them, to its action (default this URL) with its method (default GET).
+   */
+  submitForm(o: { formSelector?: string; fields?: Record<string, string>; submitSelector?: string; params?: Params } = {}): Promise<Response> {
+    const sel = o.formSelector ?? 'form';
+    const form = this.html(sel).first();
+    if (form.size() === 0) return Promise.reject(new Error(`submitForm: no form matches ${JSON.stringify(sel)} in the response of ${this.url}`));
+    const values: Record<string, string> = {};
+    for (const { name, value } of form.serializeArray()) values[name] = value;
+    if (o.submitSelector) {
+      const b = form.find(o.submitSelector).first();
+      const n = b.attr('name');
+      if (n) values[n] = b.attr('value') ?? '';
+    }
+    Object.assign(values, o.fields ?? {});
+    const action = new URL(form.attr('action') || this.url, this.url);
+    const method = (form.attr('method') || 'GET').toUpperCase();
+    if (method === 'GET') {
+      for (const [k, v] of Object.entries(values)) action.searchParams.set(k, v);
+      return request('GET', action.href, null, o.params);
+    }
+    return request(method, action.href, values, o.params);
+  }
 }
+
+// cheerio is large: engine/script-module.ts loads k6/html only for scripts that mention it.
+let htmlParser: typeof ParseHTML | undefined;
+export function useHtmlParser(fn: typeof ParseHTML): void { htmlParser = fn; }
 
 // ------------------------------------------------------------------ errors k6 reports
 
@@ -182,6 +235,8 @@ function k6Error(e: unknown): { error: string; code: number } {
     case 'ECONNREFUSED': return { error: 'dial: connection refused', code: 1212 };
     case 'ECONNRESET': return { error: 'read: connection reset by peer', code: 1220 };
     case 'EPIPE': return { error: 'write: broken pipe', code: 1201 };
+    // As k6 reports it (a TCP dial error); the hint is ours: the run opened more sockets than `ulimit -n` allows.
+    case 'EMFILE': case 'ENFILE': return { error: `dial: socket: too many open files (${code}: raise ulimit -n, or split the VUs over machines)`, code: 1200 };
     case 'ENOTFOUND': case 'EAI_AGAIN': return { error: 'lookup: no such host', code: 1101 };
     case 'ETIMEDOUT': case 'UND_ERR_CONNECT_TIMEOUT': return { error: 'dial: i/o timeout', code: 1211 };
     case 'UND_ERR_HEADERS_TIMEOUT': case 'UND_ERR_BODY_TIMEOUT': case 'SHIPCHECK_TIMEOUT': return { error: 'request timeout', code: 1050 };
@@ -192,7 +247,7 @@ function k6Error(e: unknown): { error: string; code: number } {
 
 // ------------------------------------------------------------------ request plumbing
 
-interface ParsedUrl { origin: string; path: string; ok: boolean }
+interface ParsedUrl { origin: string; path: string; ok: boolean; /** "Basic …" from credentials in the URL. */ auth?: string }
 const urlCache = new Map<string, ParsedUrl>();
 function parseUrl(url: string): ParsedUrl {
   let p = urlCache.get(url);
@@ -200,6 +255,7 @@ function parseUrl(url: string): ParsedUrl {
   try {
     const u = new URL(url);
     p = { origin: u.origin, path: (u.pathname || '/') + u.search, ok: u.protocol === 'http:' || u.protocol === 'https:' };
+    if (u.username || u.password) p.auth = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
   } catch {
     p = { origin: '', path: '', ok: false };
   }
@@ -213,6 +269,9 @@ function encodeBody(body: Body, headers: Record<string, string>): string | Uint8
   if (typeof body === 'string') return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  const fields = body as Record<string, unknown>;
+  // An object with an http.file() in it goes as multipart/form-data, as in k6.
+  for (const k in fields) if (fields[k] instanceof FileData) return multipart(fields, headers);
   // k6 sends a plain object as a form.
   if (headers['Content-Type'] === undefined && headers['content-type'] === undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
   const form = new URLSearchParams();
@@ -287,6 +346,7 @@ class RequestHandler {
     // Runs inside undici's callback, so nothing may escape: an exception would hit its parser.
     try {
       const c = this.call;
+      if (this.headersAt) storeCookies(c, this.rawHeaders);
       const res = finish(this, c);
       const loc = res.status >= 300 && res.status < 400 && res.status !== 304 ? res.headers.Location : undefined;
       if (loc && c.redirectsLeft-- > 0) {
@@ -316,6 +376,44 @@ interface HttpCall {
   redirectsLeft: number;
   callback: ExpectedStatuses | null;
   tags: Record<string, string> | undefined;
+  /** The headers the script gave (cookies and URL credentials are added per hop in send()). */
+  baseHeaders: Record<string, string>;
+  jar: CookieJar | undefined;
+  reqCookies: Params['cookies'];
+}
+
+/** The jar a request uses: params.jar, else its VU's own (made on first use). */
+function jarOf(c: HttpCall, create: boolean): CookieJar | undefined {
+  if (c.jar) return c.jar;
+  if (c.vu.cookieJar === undefined && create) c.vu.cookieJar = new CookieJar();
+  return c.vu.cookieJar as CookieJar | undefined;
+}
+
+/** The headers of one hop: the script's, plus the jar's and the request's cookies, plus Basic auth from URL credentials. */
+function hopHeaders(c: HttpCall, u: ParsedUrl): Record<string, string> {
+  const jar = jarOf(c, false);
+  if ((jar === undefined || jar.empty) && c.reqCookies === undefined && u.auth === undefined) return c.baseHeaders;
+  const h = { ...c.baseHeaders };
+  if (u.auth !== undefined && h.Authorization === undefined && h.authorization === undefined) h.Authorization = u.auth;
+  const pairs: string[] = [];
+  const replaced = new Set<string>();
+  if (c.reqCookies) for (const k in c.reqCookies) { const v = c.reqCookies[k]; if (typeof v === 'object' && v?.replace) replaced.add(k); }
+  if (jar && !jar.empty) for (const ck of jar.matching(c.url)) if (!replaced.has(ck.name)) pairs.push(`${ck.name}=${ck.value}`);
+  if (c.reqCookies) for (const k in c.reqCookies) { const v = c.reqCookies[k]; pairs.push(`${k}=${typeof v === 'object' && v !== null ? v.value : v}`); }
+  if (pairs.length > 0) h.Cookie = pairs.join('; ');
+  return h;
+}
+
+/** Keeps a response's Set-Cookie headers in the request's jar (every hop of a redirect chain). */
+function storeCookies(c: HttpCall, raw: Buffer[] | string[]): void {
+  let u: URL | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const k = raw[i]!;
+    if (k.length !== 10 || k.toString().toLowerCase() !== 'set-cookie') continue;
+    u ??= new URL(c.url);
+    const parsed = parseSetCookie(raw[i + 1]!.toString(), u);
+    if (parsed) jarOf(c, true)!.store(parsed);
+  }
 }
 
 /** Dispatches `c` to undici; the handler settles `resolve`/`reject` when it is done. */
@@ -329,6 +427,7 @@ function send(c: HttpCall, resolve: RequestHandler['resolve'], reject: RequestHa
     return;
   }
   // undici's own (coarse, shared) timers enforce k6's timeout: no timer per request here.
+  c.headers = hopHeaders(c, u);
   const opts: Dispatcher.DispatchOptions = {
     origin: u.origin, path: u.path, method: c.method, headers: c.headers, body: c.payload,
     headersTimeout: c.timeout, bodyTimeout: c.timeout,
@@ -361,26 +460,22 @@ export function asyncRequest(method: string, url: string | { url: string; name?:
 
   // The common case (no headers, cookies or form body) shares one headers object: undici only reads it.
   let headers: Record<string, string>;
-  if (p.headers === undefined && p.cookies === undefined && (body === null || body === undefined || typeof body === 'string')) headers = defaultHeaders();
+  if (p.headers === undefined && (body === null || body === undefined || typeof body === 'string')) headers = defaultHeaders();
   else {
     headers = { 'User-Agent': userAgent() };
     if (p.headers) for (const k in p.headers) headers[k] = String(p.headers[k]);
-    if (p.cookies) {
-      let c = '';
-      for (const k in p.cookies) c += `${c ? '; ' : ''}${k}=${p.cookies[k]}`;
-      headers.Cookie = c;
-    }
   }
   let payload: string | Uint8Array | undefined;
   try { payload = encodeBody(body, headers); } catch (e) { return Promise.reject(e); }
   const payloadText = payload === undefined ? '' : typeof payload === 'string' ? payload : '';
-  const responseType = p.responseType ?? 'text';
+  const responseType = p.responseType ?? (rt.options.discardResponseBodies === true ? 'none' : 'text');
   const timeout = timeoutMs(p.timeout);
 
   const call: HttpCall = {
     rt, vu, method: verb, url: urlStr, name, headers, payload, payloadText, responseType, timeout,
     redirectsLeft: p.redirects ?? (typeof rt.options.maxRedirects === 'number' ? rt.options.maxRedirects : 10),
     callback: p.responseCallback !== undefined ? p.responseCallback : defaultCallback, tags: p.tags,
+    baseHeaders: headers, jar: p.jar, reqCookies: p.cookies,
   };
   const done = new Promise<Response>(captureSettlers);
   send(call, capturedResolve!, capturedReject!);
@@ -531,24 +626,49 @@ function requestTags(vu: Vu, base: Tags, method: string, url: string, name: stri
 }
 const cacheKey = Symbol('shipcheck.tagsKey');
 
-// ------------------------------------------------------------------ the sync API, refused
+// ------------------------------------------------------------------ the sync API
 
-function syncRefused(call: string, asyncForm: string): never {
+/**
+ * k6's sync calls. In sync mode (engine/script-module.ts) the script is rewritten to await
+ * each of them, so they return the request's promise; in an async-mode script they are refused.
+ */
+function syncOnly(call: string, asyncForm: string): void {
+  if (runtime().syncApi) return;
   throw new UnsupportedCallError(
-    `${call} is synchronous: in the shipcheck Node engine it would block every VU sharing the thread. ` +
-    `Write \`${asyncForm}\` instead (real k6 ≥ 0.43 runs it too) and make the calling function async.`,
+    `${call} is synchronous, and this script was loaded in async mode (no sync call was found when it was read, so the call is made in a way the engine cannot see). ` +
+    `Call it directly (\`http.get(url)\`, so the engine runs the script in sync mode) or write \`${asyncForm}\`.`,
   );
 }
 
-export function request(method: string, url: string): never { return syncRefused(`http.request("${method}", ...)`, `await http.asyncRequest('${method}', url, body, params)`); }
-export function get(_url: string): never { return syncRefused('http.get()', "await http.asyncRequest('GET', url, null, params)"); }
-export function post(_url: string): never { return syncRefused('http.post()', "await http.asyncRequest('POST', url, body, params)"); }
-export function put(_url: string): never { return syncRefused('http.put()', "await http.asyncRequest('PUT', url, body, params)"); }
-export function patch(_url: string): never { return syncRefused('http.patch()', "await http.asyncRequest('PATCH', url, body, params)"); }
-export function del(_url: string): never { return syncRefused('http.del()', "await http.asyncRequest('DELETE', url, body, params)"); }
-export function head(_url: string): never { return syncRefused('http.head()', "await http.asyncRequest('HEAD', url, null, params)"); }
-export function options(_url: string): never { return syncRefused('http.options()', "await http.asyncRequest('OPTIONS', url, body, params)"); }
-export function batch(): never { return syncRefused('http.batch()', 'await Promise.all(requests.map((r) => http.asyncRequest(r.method, r.url, r.body, r.params)))'); }
+export function request(method: string, url: string | { url: string; name?: string }, body?: Body, params?: Params | null): Promise<Response> {
+  syncOnly(`http.request("${method}", ...)`, `await http.asyncRequest('${method}', url, body, params)`);
+  return asyncRequest(method, url, body, params);
+}
+type UrlArg = string | { url: string; name?: string };
+export function get(url: UrlArg, params?: Params | null): Promise<Response> { syncOnly('http.get()', "await http.asyncRequest('GET', url, null, params)"); return asyncRequest('GET', url, null, params); }
+export function head(url: UrlArg, params?: Params | null): Promise<Response> { syncOnly('http.head()', "await http.asyncRequest('HEAD', url, null, params)"); return asyncRequest('HEAD', url, null, params); }
+export function post(url: UrlArg, body?: Body, params?: Params | null): Promise<Response> { syncOnly('http.post()', "await http.asyncRequest('POST', url, body, params)"); return asyncRequest('POST', url, body, params); }
+export function put(url: UrlArg, body?: Body, params?: Params | null): Promise<Response> { syncOnly('http.put()', "await http.asyncRequest('PUT', url, body, params)"); return asyncRequest('PUT', url, body, params); }
+export function patch(url: UrlArg, body?: Body, params?: Params | null): Promise<Response> { syncOnly('http.patch()', "await http.asyncRequest('PATCH', url, body, params)"); return asyncRequest('PATCH', url, body, params); }
+export function del(url: UrlArg, body?: Body, params?: Params | null): Promise<Response> { syncOnly('http.del()', "await http.asyncRequest('DELETE', url, body, params)"); return asyncRequest('DELETE', url, body, params); }
+export function options(url: UrlArg, body?: Body, params?: Params | null): Promise<Response> { syncOnly('http.options()', "await http.asyncRequest('OPTIONS', url, body, params)"); return asyncRequest('OPTIONS', url, body, params); }
+
+type BatchItem = string | [string, UrlArg, Body?, (Params | null)?] | { method?: string; url: UrlArg; body?: Body; params?: Params | null };
+
+function batchRequest(item: BatchItem): Promise<Response> {
+  if (typeof item === 'string') return asyncRequest('GET', item, null, null);
+  if (Array.isArray(item)) return asyncRequest(item[0], item[1], item[2], item[3]);
+  if (item && typeof item === 'object' && 'url' in item) return asyncRequest(item.method ?? 'GET', item.url, item.body, item.params);
+  return Promise.reject(new Error(`http.batch: ${JSON.stringify(item)} is not a request (write a URL, [method, url, body, params] or {method, url, body, params}).`));
+}
+
+/** http.batch: the requests in parallel; Responses in the same array or object shape. */
+export function batch(requests: BatchItem[] | Record<string, BatchItem>): Promise<Response[] | Record<string, Response>> {
+  syncOnly('http.batch()', 'await Promise.all(requests.map((r) => http.asyncRequest(r.method, r.url, r.body, r.params)))');
+  if (Array.isArray(requests)) return Promise.all(requests.map(batchRequest));
+  const keys = Object.keys(requests);
+  return Promise.all(keys.map((k) => batchRequest(requests[k]!))).then((rs) => Object.fromEntries(keys.map((k, i) => [k, rs[i]!])));
+}
 
 /** http.url`...${x}`: the URL with a `name` tag of the template, so dynamic URLs group in results. */
 export function url(strings: TemplateStringsArray, ...values: unknown[]): { url: string; name: string } {
@@ -561,9 +681,40 @@ export function url(strings: TemplateStringsArray, ...values: unknown[]): { url:
   return { url: u, name: n };
 }
 
-export function file(data: string | ArrayBuffer, filename?: string, contentType = 'application/octet-stream') {
-  return { data, filename, content_type: contentType };
+/** What http.file() makes: a file part of a multipart body. */
+export class FileData {
+  constructor(readonly data: string | ArrayBuffer | Uint8Array, readonly filename: string | undefined, readonly content_type: string) {}
 }
+
+export function file(data: string | ArrayBuffer | Uint8Array, filename?: string, contentType = 'application/octet-stream'): FileData {
+  return new FileData(data, filename, contentType);
+}
+
+function multipart(fields: Record<string, unknown>, headers: Record<string, string>): Uint8Array {
+  const boundary = `----shipcheck${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
+  const parts: Buffer[] = [];
+  for (const name in fields) {
+    const v = fields[name];
+    if (v instanceof FileData) {
+      const fname = v.filename ?? name;
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${fname}"\r\nContent-Type: ${v.content_type}\r\n\r\n`));
+      parts.push(typeof v.data === 'string' ? Buffer.from(v.data) : Buffer.from(v.data instanceof Uint8Array ? v.data : new Uint8Array(v.data)));
+      parts.push(Buffer.from('\r\n'));
+    } else parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(v)}\r\n`));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  headers['Content-Type'] = `multipart/form-data; boundary=${boundary}`;
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/** The current VU's cookie jar. */
+export function cookieJar(): CookieJar {
+  const vu = currentVu();
+  if (vu.cookieJar === undefined) vu.cookieJar = new CookieJar();
+  return vu.cookieJar as CookieJar;
+}
+
+export { CookieJar };
 
 export const OCSP_STATUS_GOOD = 'good';
 export const TLS_1_2 = 'tls1.2';
@@ -571,6 +722,6 @@ export const TLS_1_3 = 'tls1.3';
 
 const http = {
   asyncRequest, request, get, post, put, patch, del, head, options, batch,
-  expectedStatuses, setResponseCallback, url, file, OCSP_STATUS_GOOD, TLS_1_2, TLS_1_3,
+  expectedStatuses, setResponseCallback, url, file, cookieJar, CookieJar, OCSP_STATUS_GOOD, TLS_1_2, TLS_1_3,
 };
 export default http;

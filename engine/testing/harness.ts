@@ -53,7 +53,7 @@ export function tempDir(prefix = 'engine-test-'): string {
 export interface CliRun { code: number | null; stdout: string; stderr: string }
 
 /** Runs `node bin/shipcheck.mjs <args>`; `signalAfterMs` sends SIGINT that long after start. */
-export function shipcheck(args: string[], opts: { env?: Record<string, string>; signalAfterMs?: number; cwd?: string } = {}): Promise<CliRun> {
+export function shipcheck(args: string[], opts: { env?: Record<string, string>; signalAfterMs?: number; signalWhen?: () => boolean; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, 'bin/shipcheck.mjs'), ...args], {
       cwd: opts.cwd ?? root, env: { ...process.env, ...opts.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,6 +64,11 @@ export function shipcheck(args: string[], opts: { env?: Record<string, string>; 
     child.stderr.on('data', (c) => { stderr += c; });
     let timer: NodeJS.Timeout | undefined;
     if (opts.signalAfterMs !== undefined) timer = setTimeout(() => child.kill('SIGINT'), opts.signalAfterMs);
+    // Or SIGINT once something happened (e.g. the server saw the test's first request): no clock.
+    if (opts.signalWhen) {
+      const poll = setInterval(() => { if (opts.signalWhen!()) { clearInterval(poll); child.kill('SIGINT'); } }, 20);
+      child.on('close', () => clearInterval(poll));
+    }
     child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
   });
 }
