@@ -72,11 +72,24 @@ async function checkReachable(target: Target): Promise<void> {
   }
 }
 
+/**
+ * Interrupted before the runner wrote any result: a smoke.json with no tests still says what
+ * ran (nothing, for so long), so the folder is complete and its report can say "interrupted".
+ */
+export function noTestsRan(target: Target, startedAt: number, settingsEnv: NodeJS.ProcessEnv = process.env): SmokeResult {
+  const { a11y } = loadSmokeSettings(settingsEnv);
+  return {
+    target: redactUrl(target.baseUrl), startedAt: new Date(startedAt).toISOString(), durationMs: Date.now() - startedAt,
+    passed: 0, failed: 0, flaky: 0, skipped: 0, tests: [], a11y: [], policy: { failOn: [...a11y.failOn], incomplete: a11y.incomplete },
+  };
+}
+
 export async function runSmoke(live: LiveTarget, opts: SmokeOptions): Promise<SmokeRun> {
   const { target } = live;
   const resultDir = path.resolve(opts.resultDir);
   const say = (line: string) => opts.onOutput?.(`smoke: ${line}\n`);
   const settingsEnv = { ...process.env, ...opts.env };
+  const startedAt = Date.now();
   let smoke: SmokeResult | undefined;
   let browser: ResolvedChromium | undefined;
   if (opts.signal?.aborted) return { exitCode: EXIT.interrupted, resultDir };
@@ -108,6 +121,7 @@ export async function runSmoke(live: LiveTarget, opts: SmokeOptions): Promise<Sm
     });
 
     smoke = run.smoke ? { ...run.smoke, target: redactUrl(target.baseUrl) } : undefined;
+    if (!smoke && opts.signal?.aborted) smoke = noTestsRan(target, startedAt, settingsEnv);
     if (smoke) writeJson(resultDir, 'smoke.json', smoke);
     if (opts.signal?.aborted) return { exitCode: EXIT.interrupted, smoke, resultDir, browser };
     if (!smoke) {

@@ -38,6 +38,12 @@ function drill(name: string, args: string[]): { journal: DrillJournal; command: 
 }
 
 const f = (n: number | undefined, digits = 2) => (n === undefined ? '—' : n.toFixed(digits));
+/** Why a drill's figure is missing, from its journal: the figure is then printed as "not measured (why)", never as —, NaN or undefined. */
+const whyMissing = (j: DrillJournal) => (j.error ? `the drill ended ${j.verdict}: ${j.error}` : `the drill ended ${j.verdict} before measuring it`);
+const measured = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+/** A figure with its unit and, when it was measured, what follows it (a share of the goal, say). */
+const fig = (j: DrillJournal, n: unknown, unit: string, digits = 2, then?: (n: number) => string) =>
+  (measured(n) ? `${n.toFixed(digits)}${unit}${then ? then(n) : ''}` : `not measured (${whyMissing(j)})`);
 const results: Record<string, unknown> = { machine: { cores: os.availableParallelism(), memoryGB: Math.round(os.totalmem() / 2 ** 30) } };
 
 try {
@@ -48,12 +54,15 @@ try {
     const m = j.measurements;
     rto[rows] = m.rtoSeconds;
     line(`   $ ${command}`);
-    line(`   ${rows.toLocaleString('en-US')} rows: RTO ${f(m.rtoSeconds)} s (pg_restore ${f(m.restoreSeconds)} s = ${f((m.restoreSeconds / m.rtoSeconds) * 100, 0)} % of it), pg_dump ${f(m.backupSeconds)} s, dump ${((Number(j.context?.dumpBytes) || 0) / 1e6).toFixed(0)} MB, RPO ${f(m.rpoSeconds)} s; whole drill ${f(wallSeconds, 0)} s`);
+    const share = measured(m.restoreSeconds) && measured(m.rtoSeconds) ? ` = ${((m.restoreSeconds / m.rtoSeconds) * 100).toFixed(0)} % of it` : '';
+    const dump = measured(Number(j.context?.dumpBytes)) ? `${(Number(j.context!.dumpBytes) / 1e6).toFixed(0)} MB` : `not measured (${whyMissing(j)})`;
+    line(`   ${rows.toLocaleString('en-US')} rows: RTO ${fig(j, m.rtoSeconds, ' s')} (pg_restore ${fig(j, m.restoreSeconds, ' s')}${share}), pg_dump ${fig(j, m.backupSeconds, ' s')}, dump ${dump}, RPO ${fig(j, m.rpoSeconds, ' s')}; whole drill ${f(wallSeconds, 0)} s`);
     results[`backupRestore${rows}`] = { ...m, command, wallSeconds };
   }
   if (rowSizes.length > 1) {
     const [a, b] = [rowSizes[0], rowSizes.at(-1)!];
-    line(`   RTO ratio ${b.toLocaleString('en-US')} / ${a.toLocaleString('en-US')} rows: ${f(rto[b] / rto[a])}× for ${b / a}× the data; ${rto[b] <= 60 ? 'meets' : 'misses'} the 60 s goal (${f(rto[b] / 60)} of it)`);
+    if (measured(rto[a]) && measured(rto[b])) line(`   RTO ratio ${b.toLocaleString('en-US')} / ${a.toLocaleString('en-US')} rows: ${f(rto[b] / rto[a])}× for ${b / a}× the data; ${rto[b] <= 60 ? 'meets' : 'misses'} the 60 s goal (${f(rto[b] / 60)} of it)`);
+    else line(`   RTO ratio ${b.toLocaleString('en-US')} / ${a.toLocaleString('en-US')} rows: not measured (a drill above has no RTO)`);
   }
 
   line('\n2. pitr: RPO = disaster instant − newest write present after recovery (goal ≤ 1 s)');
@@ -61,7 +70,8 @@ try {
     const { journal: j, command } = drill('pitr', []);
     const pauseMs = 10;
     line(`   $ ${command}`);
-    line(`   RPO ${f(j.measurements.rpoSeconds, 3)} s (${f(j.measurements.rpoSeconds / 1, 3)} of the goal); writes every ~${pauseMs} ms + commit, so the floor is ~0.01 s; recovery ${f(j.measurements.recoverySeconds)} s; ${j.context?.lostAcknowledgedWrites} acknowledged writes lost`);
+    const lost = j.context?.lostAcknowledgedWrites;
+    line(`   RPO ${fig(j, j.measurements.rpoSeconds, ' s', 3, (n) => ` (${(n / 1).toFixed(3)} of the goal)`)}; writes every ~${pauseMs} ms + commit, so the floor is ~0.01 s; recovery ${fig(j, j.measurements.recoverySeconds, ' s')}; acknowledged writes lost: ${measured(lost) ? lost : `not counted (${whyMissing(j)})`}`);
     results.pitr = { ...j.measurements, command };
   }
 
@@ -69,7 +79,7 @@ try {
   {
     const { journal: j, command } = drill('db-outage', []);
     line(`   $ ${command}`);
-    line(`   recovery ${f(j.measurements.recoverySeconds, 3)} s after a ${f(j.measurements.outageSeconds, 1)} s outage (${f(j.measurements.recoverySeconds / 5, 3)} of the 5 s goal); failing requests answered in p99 ${f(j.measurements.failFastSeconds, 3)} s`);
+    line(`   recovery ${fig(j, j.measurements.recoverySeconds, ' s', 3, (n) => ` (${(n / 5).toFixed(3)} of the 5 s goal)`)} after an outage of ${fig(j, j.measurements.outageSeconds, ' s', 1)}; failing requests answered in p99 ${fig(j, j.measurements.failFastSeconds, ' s', 3)}`);
     results.dbOutage = { ...j.measurements, command };
   }
   const file = path.join(tmp, 'figures.json');

@@ -89,6 +89,14 @@ describe('shipcheck gate', () => {
     const summary = JSON.parse(fs.readFileSync(path.join(baseline, 'summary.json'), 'utf8')) as K6SummaryData;
     summary.metrics.http_req_duration!.values['p(95)'] = 0.001;
     fs.writeFileSync(path.join(baseline, 'summary.json'), JSON.stringify(summary));
+    // A baseline of another shape and profile is refused before any traffic, naming each difference.
+    const refused = await shipcheck(['gate', '--config', looseConfig(dir), '--profile', 'test', '--no-smoke', '--baseline', baseline, '--out', path.join(dir, 'refused')]);
+    expect(refused.code).toBe(104);
+    expect(refused.out).toContain('load shape or script (meta.json "scenario") is "gate" here but "load-500-users" in the baseline; profile is "test" here but "ci" in the baseline');
+    expect(refused.out).not.toContain('starting the included API');
+    // The same run as a gate at the test profile: comparable.
+    const meta = JSON.parse(fs.readFileSync(path.join(baseline, 'meta.json'), 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(path.join(baseline, 'meta.json'), JSON.stringify({ ...meta, scenario: 'gate', profile: 'test', targetName: 'la-factoria' }));
     const r = await shipcheck(['gate', '--config', looseConfig(dir), '--profile', 'test', '--no-smoke', '--no-scripts', '--baseline', baseline, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('GATE FAIL  (exit 1)');

@@ -7,10 +7,12 @@
  */
 import path from 'node:path';
 import { layerConfig, type ConfigSpec } from '../../harness/config.ts';
-import { EXIT, isShipcheckError } from '../../harness/errors.ts';
+import { EXIT, fail, isShipcheckError } from '../../harness/errors.ts';
+import { rateLimitKeyProblem } from '../../harness/rate-limit-keys.ts';
 import { redactUrl } from '../../harness/redact.ts';
 import { createResultDir, readJson, startMeta, writeJson } from '../../harness/result-folder.ts';
-import type { GateRecord, GateStage, RunMeta } from '../../harness/result-types.ts';
+import type { GateRecord, GateStage, RunMeta, Timeseries } from '../../harness/result-types.ts';
+import { describeStoppedAnswering, stoppedAnswering } from '../../harness/stopped-answering.ts';
 import { openTarget, type LiveTarget } from '../../harness/target/live-target.ts';
 import { chooseTarget, loadProjectConfig } from '../../harness/target/load-config.ts';
 import { ENGINES, LOAD_SHAPES, PROFILES } from '../../harness/target/schema.ts';
@@ -74,6 +76,7 @@ variables < flags.`,
     engine: { type: 'string', value: ENGINES.join('|'), env: 'SHIPCHECK_ENGINE', default: 'auto', description: 'auto runs real k6 when it is on PATH, else the Node engine' },
     shape: { type: 'string', value: 'SHAPE', default: 'gate', description: `the load shape: ${LOAD_SHAPES.join(', ')}` },
     baseline: { type: 'string', value: 'DIR', env: 'SHIPCHECK_BASELINE', description: 'a result folder to compare with; regressions fail the gate' },
+    'force-baseline': { type: 'boolean', description: 'compare with the baseline even when it ran another load shape, profile or target' },
     out: { type: 'string', value: 'DIR', default: 'out/<run-id>-gate', description: 'result folder' },
     grep: { type: 'string', value: 'RE', description: 'run only the smoke tests whose title or tags match, e.g. @security (the load stage is unaffected)' },
     'no-smoke': { type: 'boolean', description: 'skip the smoke, security, accessibility and web-vitals suites' },
@@ -110,6 +113,14 @@ const gate: Command = {
     });
     const target = chooseTarget(loaded, { target: settings.target || undefined, environment: settings.environment });
 
+    // A baseline that measured something else is refused before any traffic, not after a five-minute run.
+    if (settings.baseline && values['force-baseline'] !== true) {
+      const { incomparabilities } = await import('../../reports/baseline.ts');
+      const baselineMeta = readJson<RunMeta>(path.resolve(settings.baseline), 'meta.json');
+      const diffs = incomparabilities({ scenario: settings.shape, profile: settings.profile, targetName: target.name } as RunMeta, baselineMeta);
+      if (diffs.length) throw fail('SHIPCHECK_ERR_BASELINE_NOT_COMPARABLE', { baseline: settings.baseline, differences: diffs.join('; ') });
+    }
+
     const dir = createResultDir({ out: values.out, kind: 'gate', label: target.name });
     const meta: RunMeta = startMeta('gate', path.basename(dir), { targetName: target.name, profile: settings.profile, scenario: settings.shape });
     const record: GateRecord = { target: target.name, stages: [] };
@@ -137,8 +148,11 @@ const gate: Command = {
       meta.target = redactUrl(live.target.baseUrl);
       writeJson(dir, 'target.json', live.target);
 
+      const cannotRun = settings.smoke ? rateLimitKeyProblem(live, values.grep) : undefined;
       if (!settings.smoke) skipped('smoke', 'disabled (--no-smoke)');
       else if (stopped()) stage({ name: 'smoke', outcome: 'interrupted' });
+      // A check that cannot run for want of configuration is a harness problem (exit 2), never a failed deployment.
+      else if (cannotRun) { console.error(`gate: ${cannotRun.message}`); stage({ name: 'smoke', outcome: 'error', detail: cannotRun.message }); }
       else {
         console.log('\n== gate: smoke, security, accessibility and web-vitals suites');
         const { runSmoke } = await import('../../smoke/run-smoke.ts');
@@ -166,29 +180,36 @@ const gate: Command = {
             allowRemoteTarget: Boolean(values['allow-remote-target']), quiet: values.quiet, signal: interrupt.signal,
           });
           const rel = path.relative(dir, ls.resultDir) || undefined;
-          stage({ name: ls.name, outcome: r.exitCode === EXIT.interrupted ? 'interrupted' : 'ran', exitCode: r.exitCode, ...(r.message ? { detail: r.message } : {}), ...(rel ? { resultDir: rel } : {}) });
+          // A target that vanished mid-run fails the deployment, and the reason says when.
+          const gone = stoppedAnswering(readJson<Timeseries>(ls.resultDir, 'timeseries.json'));
+          stage({
+            name: ls.name, outcome: r.exitCode === EXIT.interrupted ? 'interrupted' : 'ran', exitCode: r.exitCode, ...(r.message ? { detail: r.message } : {}), ...(rel ? { resultDir: rel } : {}),
+            ...(gone ? { failure: describeStoppedAnswering(gone) } : {}),
+          });
         } catch (e) {
           stage({ name: ls.name, outcome: 'error', detail: isShipcheckError(e) ? e.message : firstLine(String((e as Error)?.stack ?? e)) });
         }
       }
     } catch (e) {
       // The target could not be made ready (the included API did not start, say): nothing could run.
-      stage({ name: 'target', outcome: 'error', detail: isShipcheckError(e) ? e.message : firstLine(String((e as Error)?.stack ?? e)) });
+      // A Ctrl-C in a terminal reaches the included API too, which then stops before it is ready: that is the interrupt, not an error.
+      stage({ name: 'target', outcome: stopped() ? 'interrupted' : 'error', detail: isShipcheckError(e) ? e.message : firstLine(String((e as Error)?.stack ?? e)) });
     } finally {
       await live?.stop().catch((e) => console.error(`gate: stopping the target failed: ${(e as Error).message}`));
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
     }
+    // Still listening while the verdict and report are written: a signal now is noted, never a half-written folder.
+    const release = () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); };
 
     const loadMeta = readJson<RunMeta>(dir, 'meta.json');
     writeJson(dir, 'meta.json', { ...loadMeta, ...meta, engine: loadMeta?.engine, scenarios: loadMeta?.scenarios, kind: 'gate', endedAt: new Date().toISOString() });
     const { generateReport } = await import('../../reports/index.ts');
     let report;
     try {
-      report = await generateReport(dir, { baseline: settings.baseline || undefined, secrets: live?.secrets });
+      report = await generateReport(dir, { baseline: settings.baseline || undefined, forceBaseline: values['force-baseline'] === true, secrets: live?.secrets });
     } catch (e) {
       // Without the verdict there is no answer: a harness error, with what ran left in the folder.
       console.error(`gate: the verdict could not be made: ${isShipcheckError(e) ? e.message : (e as Error).message}. Results so far: ${dir}`);
+      release();
       return EXIT.harness;
     }
     const v = report.verdict;
@@ -200,6 +221,7 @@ const gate: Command = {
     for (const r of v.reasons) console.log(`  - ${r}`);
     console.log(`Report: ${report.files?.html ?? path.join(dir, 'report.html')}`);
     console.log(`Results: ${dir}`);
+    release();
     return v.exitCode;
   },
 };

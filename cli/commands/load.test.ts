@@ -52,7 +52,7 @@ describe('shipcheck load: errors before any traffic', () => {
       /--environment NAME\s+which of the target's base URLs \(default: local; or SHIPCHECK_ENVIRONMENT\)/,
       /--profile test\|ci\|full\|soak\s+load size \(-e PROFILE\) \(default: ci\)/,
       /--engine auto\|k6\|node\s+.*\(default: auto\)/,
-      /--out DIR\s+result folder \(default: out\/<run-id>\)/,
+      /--out DIR\|OUTPUT \.\.\.\s+the result folder; or, as in k6, an output streaming the run live: csv=FILE, json=FILE, experimental-prometheus-rw, experimental-opentelemetry \(repeat for several\) \(default: out\/<run-id>\)/,
       /--workers N\s+worker threads \(Node engine\) \(default: 1\)/,
       /--allow-remote-target\s+allow load to leave this machine/,
       /-q, --quiet/,

@@ -7,9 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isShape, requireShape } from '../../engine/bundle.ts';
 import { assertLoopback, runLoad } from '../../engine/run-load.ts';
-import { fail } from '../../harness/errors.ts';
+import { EXIT, fail } from '../../harness/errors.ts';
+import { projectRoot } from '../../harness/project-root.ts';
+import { prepareResultDir } from '../../harness/result-folder.ts';
 import { chooseTarget, findConfigFile, loadProjectConfig } from '../../harness/target/load-config.ts';
-import { openTarget } from '../../harness/target/live-target.ts';
+import { openTarget, type LiveTarget } from '../../harness/target/live-target.ts';
 import { resolveTarget } from '../../harness/target/resolve.ts';
 import { ENGINES, PROFILES } from '../../harness/target/schema.ts';
 import type { LoadShape, Target } from '../../harness/target/types.ts';
@@ -40,7 +42,7 @@ The target's credentials reach the script in __ENV under the names its auth name
     environment: { type: 'string', value: 'NAME', default: 'local', env: 'SHIPCHECK_ENVIRONMENT', description: 'which of the target\'s base URLs' },
     profile: { type: 'string', value: 'test|ci|full|soak', default: 'ci', description: 'load size (-e PROFILE)' },
     engine: { type: 'string', value: 'auto|k6|node', default: 'auto', description: 'real k6 when a recent one is on PATH, else the Node engine' },
-    out: { type: 'string', value: 'DIR', default: 'out/<run-id>', description: 'result folder' },
+    out: { type: 'string', value: 'DIR|OUTPUT', multiple: true, default: 'out/<run-id>', description: 'the result folder; or, as in k6, an output streaming the run live: csv=FILE, json=FILE, experimental-prometheus-rw, experimental-opentelemetry (repeat for several)' },
     workers: { type: 'string', value: 'N', default: '1', description: 'worker threads (Node engine)' },
     'allow-remote-target': { type: 'boolean', description: 'allow load to leave this machine (default: loopback only)' },
     quiet: { type: 'boolean', short: 'q', description: 'no progress line and no text summary' },
@@ -101,31 +103,52 @@ export default {
     // Refuse before starting anything; an included API started here is on loopback by construction.
     if (target.start !== 'included-api') assertLoopback(extraEnv.BASE_URL || target.baseUrl, allowRemote);
 
+    // An unwritable or full result folder is one clear error before the target starts (the default
+    // folder is made under out/ later, so out/ is what must be writable then).
+    const { splitOutFlag } = await import('../../engine/outputs/index.ts');
+    const { resultDir, outputs } = splitOutFlag(values.out);
+    prepareResultDir(resultDir ?? path.join(projectRoot, 'out'));
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    const live = await openTarget(target, { log });
-    // Ctrl-C stops the test as k6 does (teardown, summary, exit 105); a second one kills.
+    // Ctrl-C or SIGTERM (a CI cancel) stops the test as k6 does (teardown, summary, exit 105); a
+    // second one kills. Listening before the target starts: a signal while the included API and
+    // its PostgreSQL come up must stop them too, and still leave a result folder that says so.
     const stop = new AbortController();
-    const onSigint = () => {
-      process.stderr.write('\nStopping the test (Ctrl-C again to kill it without a summary)...\n');
-      stop.abort();
+    const onSignal = (sig: NodeJS.Signals) => {
+      process.stderr.write(`\n${sig} received.\nStopping the test (Ctrl-C again to kill it without a summary)...\n`);
+      stop.abort(sig);
     };
-    process.once('SIGINT', onSigint);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    let live: LiveTarget | undefined;
     let result;
     try {
+      try {
+        live = await openTarget(target, { log });
+      } catch (e) {
+        // A Ctrl-C in a terminal reaches the included API too, which stops before it is ready: nothing ran.
+        if (!stop.signal.aborted) throw e;
+        log('load: interrupted before the target was ready; nothing ran.');
+        return EXIT.interrupted;
+      }
+      // Already stopped: runLoad still writes the folder (an empty summary, exit 105).
       result = await runLoad(live, {
-        ...run, profile, engine, resultDir: values.out, env: extraEnv, quiet: values.quiet, workers,
+        ...run, profile, engine, resultDir, outputs, env: extraEnv, quiet: values.quiet, workers,
         allowRemoteTarget: allowRemote, signal: stop.signal, log,
       });
     } finally {
-      process.removeListener('SIGINT', onSigint);
-      await live.stop();
+      await live?.stop();
+      if (!result) { process.removeListener('SIGINT', onSignal); process.removeListener('SIGTERM', onSignal); }
     }
+    // Still listening while the report is written: a signal now must not kill the process half-way (once: a second one does).
     try {
       const { generateReport } = await import('../../reports/index.ts');
-      const rep = await generateReport(result.resultDir, { secrets: live.secrets });
+      const rep = await generateReport(result.resultDir, { secrets: live?.secrets });
       if (rep.files) log(`report: ${path.relative(process.cwd(), rep.files.html)}`);
     } catch (e) {
       log(`report: not written (${(e as Error).message})`);
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
     }
     return result.exitCode;
   },

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { resolveChromium } from '../../harness/browser.ts';
 import { EXIT, fail, isShipcheckError } from '../../harness/errors.ts';
 import { projectRoot } from '../../harness/project-root.ts';
+import { rateLimitKeyProblem } from '../../harness/rate-limit-keys.ts';
 import { redactUrl } from '../../harness/redact.ts';
 import { createResultDir, startMeta, writeJson } from '../../harness/result-folder.ts';
 import type { SmokeResult } from '../../harness/result-types.ts';
@@ -14,7 +15,7 @@ import { openTarget, type LiveTarget } from '../../harness/target/live-target.ts
 import { chooseTarget, loadProjectConfig } from '../../harness/target/load-config.ts';
 import { generateReport } from '../../reports/index.ts';
 import { loadExceptions } from '../../smoke/a11y-exceptions.ts';
-import { runSmoke } from '../../smoke/run-smoke.ts';
+import { noTestsRan, runSmoke } from '../../smoke/run-smoke.ts';
 import { loadSmokeSettings } from '../../smoke/settings.ts';
 import { parseCommand, SUITE_EXIT_CODES, type CommandSpec } from '../flags.ts';
 import type { Command } from '../run-cli.ts';
@@ -103,11 +104,15 @@ const command: Command = {
     process.once('SIGTERM', onSignal);
     let live: LiveTarget | undefined;
     let exitCode: number = EXIT.harness;
+    let failed = false;
     try {
       live = await openTarget(target, { ...INCLUDED_API, log: (l) => console.log(`smoke: ${l}`) });
       meta.target = redactUrl(live.target.baseUrl);
       const auth = live.target.auth;
       if (auth.type !== 'none' && !live.token) console.error(`smoke: ${auth.tokenEnv} is not set, so the authenticated checks will fail; set it to a key ${target.name} accepts.`);
+      // A check that cannot run for want of configuration is a harness problem (exit 2), never a failed deployment.
+      const cannotRun = rateLimitKeyProblem(live, grep);
+      if (cannotRun) throw cannotRun;
 
       let reportHtml: string | undefined;
       if (live.target.specs) {
@@ -122,23 +127,36 @@ const command: Command = {
       if (run.error) throw run.error;
 
       const smoke = run.smoke;
-      if (!smoke) console.error('smoke: interrupted before the suites started.');
-      else printSummary(smoke, run.exitCode === EXIT.interrupted);
+      if (!smoke) {
+        console.error('smoke: interrupted before the suites started.');
+        // No test ran: an empty smoke.json says so, and lets the report say "interrupted".
+        writeJson(dir, 'smoke.json', noTestsRan(live.target, Date.parse(meta.startedAt)));
+      } else printSummary(smoke, run.exitCode === EXIT.interrupted);
     } catch (e) {
-      exitCode = isShipcheckError(e) ? e.exitCode : EXIT.harness;
-      throw e;
+      if (!interrupted.signal.aborted) {
+        exitCode = isShipcheckError(e) ? e.exitCode : EXIT.harness;
+        failed = true;
+        throw e;
+      }
+      // A Ctrl-C in a terminal reaches the included API too, which then stops before it is ready: that is the interrupt, not an error.
+      console.error('smoke: interrupted before the suites started.');
+      exitCode = EXIT.interrupted;
+      writeJson(dir, 'smoke.json', noTestsRan(target, Date.parse(meta.startedAt)));
     } finally {
       writeJson(dir, 'meta.json', { ...meta, endedAt: new Date().toISOString(), exitCode });
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       await live?.stop();
+      if (failed) { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); }
     }
 
+    // Still listening while the report is written: a signal now must not kill the process half-way (once: a second one does).
     try {
       const report = await generateReport(dir, { secrets: live?.secrets });
       console.log(`Report: ${report.files?.html ?? path.join(dir, 'report.html')}`);
     } catch (e) {
       console.error(`smoke: the report could not be written: ${(e as Error).message}`);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
     console.log(`Results: ${dir}`);
     return exitCode;
