@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // on one cluster started in globalSetup, so files never share state by accident.
 export default defineConfig({
   test: {
-    include: ['{app,harness,cli,engine,scenarios,smoke,reports,dr-drills,examples}/**/*.test.ts'],
+    include: ['{app,harness,cli,engine,scenarios,smoke,reports,dr-drills,examples,monitoring,deploy}/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'dist/**', 'out/**', '.shipcheck/**', 'smoke/**/*.spec.ts'],
     globalSetup: ['harness/testing/pg-global-setup.ts'],
     testTimeout: 60_000,

@@ -16,6 +16,7 @@ import { startEngineLoad } from './lib/engine-load.ts'
 import { sleep } from './lib/writer.ts'
 import { secondsBetween } from './lib/progress.ts'
 import { fail } from '../harness/errors.ts'
+import { AlertWatch, recordAlerts, requirePrometheus } from './lib/prometheus.ts'
 
 const args = drillArgs('app-crash', {
   'steady-seconds': 2,        // load before the crash
@@ -24,13 +25,22 @@ const args = drillArgs('app-crash', {
   'write-rate': 10,           // generations per second, each acknowledged write recorded
   'engine-vus': 5,            // background load from the engine (shipcheck run), when it is installed
   'downtime-target': 30,      // seconds from the kill to a healthy API
+  'prove-alerts': false,      // run a real Prometheus with monitoring/'s rules and record the alert timeline
+  'alert-for-seconds': 0,     // with --prove-alerts: every non-zero for: becomes this (0 = the rules' own)
 }, ['no-supervisor'])
+if (args['prove-alerts']) requirePrometheus('app-crash')
+// Silence proves something only when the alerts' for: is longer than any downtime the drill accepts.
+if (args['prove-alerts'] && args['alert-for-seconds'] > 0 && args['alert-for-seconds'] <= args['downtime-target']) {
+  throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--alert-for-seconds', value: String(args['alert-for-seconds']), hint: `Give more than --downtime-target (${args['downtime-target']} s): a crash healed within the target must not page, and that is only provable with a longer for:.` })
+}
+// A crash the supervisor heals well within these alerts' for: must not page anyone.
+const SILENT_ALERTS = ['ApiHealthCheckFailing', 'DatabaseConnectionFailure']
 if (guardDatabaseUrl('app-crash', args)) throw fail('SHIPCHECK_ERR_DRILL_NEEDS', { drill: 'app-crash', what: 'a cluster of its own', hint: 'it starts the API on a database it creates; drop --database-url.' })
 
 const drill = startDrill({
   name: 'app-crash',
   title: 'App crash under load: the API is killed with SIGKILL and its supervisor restarts it',
-  hypothesis: `When the API process dies under load, its supervisor has it healthy again within ${args['downtime-target']} s, requests fail only inside that window, and no acknowledged write is lost.`,
+  hypothesis: `When the API process dies under load, its supervisor has it healthy again within ${args['downtime-target']} s, requests fail only inside that window, and no acknowledged write is lost.${args['prove-alerts'] ? ` Prometheus, with the real alert rules, pages nobody: ${SILENT_ALERTS.join(' and ')} never fire.` : ''}`,
   out: args.out,
   targets: { downtimeSeconds: args['downtime-target'], rtoSeconds: args['downtime-target'] },
   sabotage: args.sabotage,
@@ -45,6 +55,11 @@ const steady = await drill.step(`Steady state: the supervised API under ${args['
   const api = await supervisor.start()
   await seedDataset(url, 1000, say)
   say(`API ${api.url} (pid ${supervisor.pid}) supervised; 1000 content rows seeded`)
+  let alerts
+  if (args['prove-alerts']) {
+    alerts = new AlertWatch(drill, { apiUrl: api.url, forSeconds: args['alert-for-seconds'], say })
+    await alerts.start()
+  }
   const ids = Array.from({ length: 1000 }, (_, i) => i + 1)
   const reads = new Traffic('reads', readRequest(api.url, api.apiKeys, () => ids), args['read-rate']).start()
   const writes = new Traffic('writes', generateRequest(api.url, api.apiKeys), args['write-rate']).start()
@@ -53,7 +68,7 @@ const steady = await drill.step(`Steady state: the supervised API under ${args['
   await sleep(args['steady-seconds'] * 1000)
   const failed = [...reads.samples, ...writes.samples].filter((s) => !isOk(s))
   drill.require({ name: 'steady state holds before the crash', target: 'no failed request', observed: `${failed.length} failed of ${reads.samples.length + writes.samples.length}`, passed: failed.length === 0 })
-  return { cluster, url, api, supervisor, reads, writes, health, engine }
+  return { cluster, url, api, supervisor, reads, writes, health, engine, alerts }
 })
 
 // ─── Disaster ───────────────────────────────────────────────────────────────
@@ -76,6 +91,12 @@ const back = await drill.step('Restore: the supervisor restarts the API; wait fo
   say(healthyAt ? `healthy again after ${secondsBetween(crash.at, healthyAt)} s (pid ${steady.supervisor.pid})` : `not healthy ${secondsBetween(crash.at, Date.now())} s after the kill`)
   await sleep(args['after-seconds'] * 1000)
   await Promise.all([steady.reads.stop(), steady.writes.stop(), steady.health.stop()])
+  if (steady.alerts && healthyAt) {
+    // Held until each silent alert's for: (plus three evaluations) has passed since the crash: had it been going to fire, it would have.
+    const until = crash.at + (Math.max(...SILENT_ALERTS.map((a) => steady.alerts.forOf(a))) + 3) * 1000
+    if (until > Date.now()) say(`holding ${secondsBetween(Date.now(), until)} s more, until the alerts' for: has passed since the kill`)
+    while (Date.now() < until && !SILENT_ALERTS.some((a) => steady.alerts.fired([a]))) await sleep(100)
+  }
   return { healthyAt }
 })
 const engineResult = await steady.engine.finish()
@@ -104,6 +125,17 @@ await drill.step('Verify: every acknowledged write is in the database; failures 
     drill.context('engineFailedRequests', engineResult.failed)
   }
 })
+
+// ─── Alerts ─────────────────────────────────────────────────────────────────
+if (steady.alerts) {
+  await drill.step('Alerts: a crash healed within the alerts\' for: pages nobody', async (say) => {
+    const timeline = steady.alerts.timeline(crash.at, Object.fromEntries(SILENT_ALERTS.map((a) => [a, 'silent'])))
+    await steady.alerts.stop()
+    const brief = timeline.filter((a) => a.pendingSeconds !== undefined && a.firingSeconds === undefined).map((a) => a.alert)
+    say(`went pending and cleared without firing: ${brief.join(', ') || 'none'}; never active: ${timeline.filter((a) => a.state === 'inactive').map((a) => a.alert).join(', ')}`)
+    recordAlerts(drill, timeline, 'the kill')
+  })
+}
 
 // ─── Measure ────────────────────────────────────────────────────────────────
 await drill.step('Measure: downtime against its target', async (say) => {

@@ -16,6 +16,7 @@ import { startEngineLoad } from './lib/engine-load.ts'
 import { sleep } from './lib/writer.ts'
 import { secondsBetween } from './lib/progress.ts'
 import { fail } from '../harness/errors.ts'
+import { AlertWatch, recordAlerts, requirePrometheus } from './lib/prometheus.ts'
 
 const args = drillArgs('db-outage', {
   'steady-seconds': 2,        // load before the outage
@@ -26,13 +27,18 @@ const args = drillArgs('db-outage', {
   'engine-vus': 5,            // background load from the engine, when installed
   'recovery-target': 30,      // seconds from PostgreSQL back to the API healthy
   'fail-fast-ms': 5000,       // a request during the outage must be answered within this
+  'prove-alerts': false,      // run a real Prometheus with monitoring/'s rules and record the alert timeline
+  'alert-for-seconds': 0,     // with --prove-alerts: every non-zero for: becomes this (0 = the rules' own)
 }, ['moved-port'])
+if (args['prove-alerts']) requirePrometheus('db-outage')
+// The alerts this fault must raise (and clear once healed); every other rule is recorded as it went.
+const EXPECTED_ALERTS = ['DatabaseConnectionFailure', 'ApiHealthCheckFailing']
 if (guardDatabaseUrl('db-outage', args)) throw fail('SHIPCHECK_ERR_DRILL_NEEDS', { drill: 'db-outage', what: 'a cluster of its own', hint: 'it stops and starts the PostgreSQL server; drop --database-url.' })
 
 const drill = startDrill({
   name: 'db-outage',
   title: `Database outage under load: PostgreSQL stopped for ${args['outage-seconds']} s`,
-  hypothesis: `While PostgreSQL is down the API stays up, reports 503 "degraded" and fails requests within ${args['fail-fast-ms']} ms with a clear 503; it is healthy again within ${args['recovery-target']} s of PostgreSQL returning, without a restart, and loses no acknowledged write.`,
+  hypothesis: `While PostgreSQL is down the API stays up, reports 503 "degraded" and fails requests within ${args['fail-fast-ms']} ms with a clear 503; it is healthy again within ${args['recovery-target']} s of PostgreSQL returning, without a restart, and loses no acknowledged write.${args['prove-alerts'] ? ` Prometheus, with the real alert rules, fires ${EXPECTED_ALERTS.join(' and ')} during the outage and resolves them after.` : ''}`,
   out: args.out,
   targets: { recoverySeconds: args['recovery-target'], failFastSeconds: args['fail-fast-ms'] / 1000 },
   sabotage: args.sabotage,
@@ -46,6 +52,11 @@ const steady = await drill.step(`Steady state: the API under ${args['read-rate']
   const api = await startApi(drill, url, { env, keys: 20 })
   await seedDataset(url, 1000, say)
   say(`API ${api.url} (pid ${api.pid}); 1000 content rows seeded`)
+  let alerts
+  if (args['prove-alerts']) {
+    alerts = new AlertWatch(drill, { apiUrl: api.url, forSeconds: args['alert-for-seconds'], say })
+    await alerts.start()
+  }
   const ids = Array.from({ length: 1000 }, (_, i) => i + 1)
   const streams = {
     reads: new Traffic('reads', readRequest(api.url, api.apiKeys, () => ids), args['read-rate']).start(),
@@ -57,9 +68,9 @@ const steady = await drill.step(`Steady state: the API under ${args['read-rate']
   await sleep(args['steady-seconds'] * 1000)
   const failed = [...streams.reads.samples, ...streams.writes.samples].filter((s) => !isOk(s))
   drill.require({ name: 'steady state holds before the outage', target: 'no failed request', observed: `${failed.length} failed of ${streams.reads.samples.length + streams.writes.samples.length}`, passed: failed.length === 0 })
-  return { cluster, url, api, streams, engine }
+  return { cluster, url, api, streams, engine, alerts }
 })
-const { streams } = steady
+const { streams, alerts } = steady
 
 // ─── Disaster ───────────────────────────────────────────────────────────────
 const outage = await drill.step(`Disaster: stop PostgreSQL for ${args['outage-seconds']} s`, async (say) => {
@@ -71,8 +82,12 @@ const outage = await drill.step(`Disaster: stop PostgreSQL for ${args['outage-se
   // and until every stream has answers to judge in the window (a busy machine sends fewer).
   const judgedFrom = stoppedAt + 1000
   const enough = () => ['health', 'reads', 'writes'].every((k) => streams[k].between(judgedFrom, Date.now()).length >= 3)
-  const latest = stoppedAt + args['outage-seconds'] * 1000 + 30_000
-  while ((Date.now() < stoppedAt + args['outage-seconds'] * 1000 || !enough()) && Date.now() < latest) await sleep(50)
+  // With --prove-alerts the fault is held until the expected alerts fire (past their for:).
+  const holdFor = alerts ? Math.max(...EXPECTED_ALERTS.map((a) => alerts.forOf(a))) + 30 : 0
+  const latest = stoppedAt + Math.max(args['outage-seconds'], holdFor) * 1000 + 30_000
+  const raised = () => !alerts || alerts.fired(EXPECTED_ALERTS)
+  while ((Date.now() < stoppedAt + args['outage-seconds'] * 1000 || !enough() || !raised()) && Date.now() < latest) await sleep(50)
+  if (alerts) say(raised() ? `alerts firing after ${secondsBetween(stoppedAt, Date.now())} s: ${alerts.activeNow().join(', ')}` : `not every expected alert fired within ${secondsBetween(stoppedAt, Date.now())} s; active: ${alerts.activeNow().join(', ') || 'none'}`)
   if (!enough()) say(`only ${['health', 'reads', 'writes'].map((k) => `${streams[k].between(judgedFrom, Date.now()).length} ${k}`).join(', ')} answers in the outage window after 30 s more`)
   return { at, stoppedAt }
 })
@@ -94,6 +109,10 @@ const back = await drill.step('Restore: start PostgreSQL again and wait for the 
     else await sleep(50)
   }
   say(healthyAt ? `API healthy ${secondsBetween(pgBackAt, healthyAt)} s after PostgreSQL returned` : `API still not healthy ${secondsBetween(pgBackAt, Date.now())} s after PostgreSQL returned`)
+  if (alerts && healthyAt) {
+    const cleared = await alerts.waitResolved(EXPECTED_ALERTS, 60_000)
+    say(cleared ? `${EXPECTED_ALERTS.join(' and ')} resolved ${secondsBetween(pgBackAt, Date.now())} s after PostgreSQL returned` : `still active 60 s after recovery: ${alerts.activeNow().join(', ')}`)
+  }
   await sleep(args['after-seconds'] * 1000)
   await Promise.all(Object.values(streams).map((t) => t.stop()))
   return { restartAt, pgBackAt, healthyAt }
@@ -138,6 +157,17 @@ await drill.step('Verify: the API stayed up, degraded clearly, failed fast, lost
     drill.context('engineFailedRequests', engineResult.failed)
   }
 })
+
+// ─── Alerts ─────────────────────────────────────────────────────────────────
+if (alerts) {
+  await drill.step('Alerts: the outage raised its alerts past their for:, and they resolved once healed', async (say) => {
+    const timeline = alerts.timeline(outage.at, Object.fromEntries(EXPECTED_ALERTS.map((a) => [a, 'fire'])))
+    await alerts.stop()
+    const silent = timeline.filter((a) => a.state === 'inactive').map((a) => a.alert)
+    say(`stayed silent: ${silent.join(', ') || 'none'}`)
+    recordAlerts(drill, timeline, 'the stop of PostgreSQL')
+  })
+}
 
 // ─── Measure ────────────────────────────────────────────────────────────────
 await drill.step('Measure: recovery time (PostgreSQL back → API healthy) against its target', async () => {

@@ -21,7 +21,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
 
 describe('shipcheck drill: bad input is one clear line and exit 104', () => {
   it.each([
-    [['nope'], /^shipcheck: Unknown drill "nope"\. The drills are: backup-freshness, backup-restore, pitr, app-crash, db-outage, ai-outage \(or "all"\)\.$/],
+    [['nope'], /^shipcheck: Unknown drill "nope"\. The drills are: backup-freshness, backup-restore, pitr, migration-rollback, app-crash, db-outage, ai-outage \(or "all"\)\.$/],
     [['pitr', '--bogus', '1'], /^shipcheck: drill pitr: unknown flag '--bogus' \(flags: .*--write-seconds.*\)\. Run "shipcheck drill pitr --help" for its flags\.$/],
     [['backup-restore', '--rows', 'lots'], /^shipcheck: Invalid value for --rows: "lots"\. Give a whole number of content rows/],
     [['pitr', '--write-seconds', 'soon'], /^shipcheck: Invalid value for --write-seconds: "soon"\. Give a number of 0 or more \(default 3\)\.$/],

@@ -10,7 +10,7 @@ import type { DrillJournal } from '../../harness/result-types.ts';
 import type { Command } from '../run-cli.ts';
 
 /** The drills in the order `all` runs them: cheap checks first, the app-level faults last. */
-export const DRILLS = ['backup-freshness', 'backup-restore', 'pitr', 'app-crash', 'db-outage', 'ai-outage'] as const;
+export const DRILLS = ['backup-freshness', 'backup-restore', 'pitr', 'migration-rollback', 'app-crash', 'db-outage', 'ai-outage'] as const;
 const drillsDir = path.join(projectRoot, 'dr-drills');
 
 const spec = {

@@ -59,6 +59,26 @@ export const drillJournalSchema = {
     error: { type: 'string' },
     sabotage: { type: 'string' },
     context: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+    alerts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['alert', 'severity', 'forSeconds', 'ruleForSeconds', 'expected', 'state', 'passed'],
+        properties: {
+          alert: { type: 'string', minLength: 1 },
+          severity: { type: 'string' },
+          forSeconds: { type: 'number', minimum: 0 },
+          ruleForSeconds: { type: 'number', minimum: 0 },
+          expected: { enum: ['fire', 'silent', 'any'] },
+          pendingSeconds: { type: 'number' },
+          firingSeconds: { type: 'number' },
+          resolvedSeconds: { type: 'number' },
+          state: { enum: ['inactive', 'pending', 'firing', 'resolved'] },
+          passed: { type: 'boolean' },
+        },
+      },
+    },
   },
 } as const;
 
