@@ -5,8 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -15,8 +14,10 @@ import type { AppConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { ContentCache } from './content-cache.ts';
 import { ContentGenerator } from './generation/generator.ts';
+import { announceCloseIfBodyUnread, answerClientError, registerCloseWhenBodyUnread } from './client-errors.ts';
 import { ApiError, errorBody } from './http-errors.ts';
-import { isProtectedRoute, registerAuth } from './plugins/auth.ts';
+import { ApiKeyRing } from './plugins/api-key-ring.ts';
+import { isProtectedRoute, redactCredentialParams, registerAuth } from './plugins/auth.ts';
 import { isDocsAsset, registerOpenApi } from './plugins/openapi.ts';
 import { registerErrorHandling } from './plugins/error-handler.ts';
 import postgres from './plugins/postgres.ts';
@@ -27,9 +28,10 @@ import contentRoutes from './routes/content.ts';
 import healthRoutes from './routes/health.ts';
 import metricsRoutes from './routes/metrics.ts';
 import userRoutes from './routes/users.ts';
+import { createValidatorCompiler } from './validation.ts';
 
 declare module 'fastify' {
-  interface FastifyInstance { config: AppConfig; generator: ContentGenerator; contentCache: ContentCache; routeTable: RouteEntry[] }
+  interface FastifyInstance { config: AppConfig; apiKeys: ApiKeyRing; generator: ContentGenerator; contentCache: ContentCache; routeTable: RouteEntry[] }
 }
 
 /** One row of the route table (tests run the auth matrix over it). */
@@ -52,28 +54,37 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
       // Requests are logged by method and URL only; the header holding the key is redacted
       // in case anything logs a whole request.
       redact: { paths: ['req.headers.authorization', 'headers.authorization', 'request.headers.authorization'], censor: '[redacted]' },
+      // A key sent in the query string is refused, and kept out of the request log too.
+      serializers: { req: (req) => ({ method: req.method, url: redactCredentialParams(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }) },
       ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
     bodyLimit: config.bodyLimit,
     // Long enough for any valid user id (128), so a longer one gets a 400 naming the field.
     routerOptions: { maxParamLength: 256 },
     return503OnClosing: true,
-    // A client has 30 s to send its whole request (headers and body), so slow senders cannot
-    // hold connections open; the handler's own time is not limited by this.
-    requestTimeout: 30_000,
+    // A client has `requestTimeoutMs` to send its whole request and `headersTimeoutMs` for its
+    // headers, and an idle keep-alive connection closes after `keepAliveTimeoutMs`, so a slow
+    // or silent client cannot pin a connection; the handler's own time is not limited by these.
+    requestTimeout: config.limits.requestTimeoutMs,
+    keepAliveTimeout: config.limits.keepAliveTimeoutMs,
+    // Node checks those two timeouts every connectionsCheckingInterval (30 s by default, which
+    // would let a slow client hold a connection up to 30 s past them).
+    http: {
+      headersTimeout: config.limits.headersTimeoutMs,
+      maxHeaderSize: config.limits.maxHeaderBytes,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.limits.headersTimeoutMs / 4))),
+    },
+    clientErrorHandler: answerClientError(securityHeaders),
     // Errors Fastify raises before routing still get the security headers and our error body.
-    frameworkErrors: (err, _request, reply) => {
+    frameworkErrors: (err, request, reply) => {
       const status: 400 | 414 = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      announceCloseIfBodyUnread(request as FastifyRequest, reply as FastifyReply);
       (reply as FastifyReply).headers(securityHeaders).code(status).send(errorBody(status, err.code, status === 414 ? 'A path parameter is too long.' : 'The URL is not valid (bad percent-encoding).', 'url'));
     },
     forceCloseConnections: 'idle',
   });
   app.decorate('config', config);
-  // Unknown fields are rejected, never silently dropped. Query strings and path parameters
-  // arrive as text and coerce to the schema's numbers; JSON bodies must have the right types.
-  const strictAjv = new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false });
-  const coercingAjv = new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema));
+  app.setValidatorCompiler(createValidatorCompiler());
   // Only JSON bodies: anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   const routeTable: RouteEntry[] = [];
@@ -85,9 +96,20 @@ export async function build(config: AppConfig, opts: BuildOptions = {}): Promise
   });
 
   registerSecurityHeaders(app, securityHeaders);
+  registerCloseWhenBodyUnread(app);
+  // Before auth, so an over-long URL costs nothing more; longer than maxHeaderBytes never
+  // reaches here (the parser answers 431).
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.url.length <= config.limits.maxUrlBytes) return done();
+    reply.code(414).send(errorBody(414, 'URL_TOO_LONG', `The URL is longer than ${config.limits.maxUrlBytes} bytes.`, 'url'));
+  });
   // Both attach per-route hooks from onRoute, so they come before any plugin that adds routes.
   registerRequestMetrics(app);
-  registerAuth(app, config.apiKeys);
+  const apiKeys = new ApiKeyRing(config.fixedApiKeys, config.apiKeysFile, config.apiKeys, app.log);
+  apiKeys.watch(config.apiKeysFilePollMs);
+  app.decorate('apiKeys', apiKeys);
+  app.addHook('onClose', async () => { apiKeys.close(); });
+  registerAuth(app, apiKeys);
   if (config.corsOrigins !== false) {
     await app.register(cors, { origin: config.corsOrigins === '*' ? '*' : [...config.corsOrigins], methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['authorization', 'content-type'], maxAge: 600 });
   }

@@ -21,6 +21,22 @@ describe('loadConfig', () => {
     expect(c.corsOrigins).toBe(false);
     expect(c.host).toBe('127.0.0.1');
     expect(Object.isFrozen(c)).toBe(true);
+    expect(c.limits).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxHeaderBytes: 16_384, maxUrlBytes: 8_192 });
+    expect(c.apiKeysFilePollMs).toBe(1_000);
+  });
+
+  it('keeps the keys of API_KEY / API_KEYS apart from the file\'s (they stay through rotations), and checks the timeouts agree', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-cfg-'));
+    const file = path.join(dir, 'keys');
+    fs.writeFileSync(file, `${'f'.repeat(16)}\n`);
+    try {
+      const c = loadConfig({ ...base, API_KEYS: 'a'.repeat(16), API_KEYS_FILE: file });
+      expect([...c.fixedApiKeys].sort()).toEqual(['a'.repeat(16), 'k'.repeat(20)]);
+      expect(c.apiKeysFile).toBe(file);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(problems({ ...base, REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '2000' })).toEqual(['HEADERS_TIMEOUT_MS=2000 must not exceed REQUEST_TIMEOUT_MS=1000 (the headers are part of the request)']);
   });
 
   it('reads keys from API_KEY, API_KEYS and API_KEYS_FILE, and the provider and thresholds from env', () => {

@@ -35,8 +35,10 @@ export interface AppConfig {
   databaseUrl: string;
   dbPoolMax: number;
   dbConnectTimeoutMs: number;
-  /** Every accepted bearer token (API_KEY plus API_KEYS). */
+  /** Every accepted bearer token at start-up (API_KEY, API_KEYS and API_KEYS_FILE). */
   apiKeys: ReadonlySet<string>;
+  /** The keys from API_KEY and API_KEYS, which stay when API_KEYS_FILE is re-read. */
+  fixedApiKeys: ReadonlySet<string>;
   logLevel: string;
   corsOrigins: readonly string[] | '*' | false;
   bodyLimit: number;
@@ -46,6 +48,11 @@ export interface AppConfig {
   breaker: { failureThreshold: number; resetMs: number };
   /** Per-process cache of content reads (0 disables either). */
   contentCache: { maxEntries: number; ttlMs: number };
+  /** How long a client may take, and how much it may send, before the server gives up on it. */
+  limits: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number; maxHeaderBytes: number; maxUrlBytes: number };
+  /** API_KEYS_FILE, re-read while the API runs (rotation without a restart), and how often it is checked. */
+  apiKeysFile?: string;
+  apiKeysFilePollMs: number;
   /** Where the disk health check looks for free space. */
   diskPath: string;
   /** The disk check turns unhealthy below this fraction of free space. */
@@ -116,11 +123,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`API_KEYS_FILE=${env.API_KEYS_FILE} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a file with one key per line`);
     }
   }
-  for (const k of [env.API_KEY ?? '', ...(env.API_KEYS ?? '').split(','), ...fileKeys]) {
+  const fixedKeys = new Set<string>();
+  const envKeys = [env.API_KEY ?? '', ...(env.API_KEYS ?? '').split(',')];
+  for (const [i, k] of [...envKeys, ...fileKeys].entries()) {
     const key = k.trim();
     if (!key) continue;
     if (key.length < 16 || /\s/.test(key)) problems.push('API_KEY/API_KEYS: every key must be at least 16 characters without spaces');
-    else keys.add(key);
+    else {
+      keys.add(key);
+      if (i < envKeys.length) fixedKeys.add(key);
+    }
   }
   if (keys.size === 0) problems.push('API_KEY is not set: give the API at least one bearer key (API_KEY, API_KEYS comma-separated, or API_KEYS_FILE one per line)');
 
@@ -180,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolMax: int('DB_POOL_MAX', 20, 1, 1000),
     dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 3000, 100),
     apiKeys: keys,
+    fixedApiKeys: fixedKeys,
     logLevel: env.LOG_LEVEL || 'info',
     corsOrigins,
     bodyLimit: int('BODY_LIMIT_BYTES', 1_048_576, 1024),
@@ -192,10 +205,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     provider,
     breaker: { failureThreshold: int('CIRCUIT_BREAKER_THRESHOLD', 5, 1), resetMs: int('CIRCUIT_BREAKER_RESET_MS', 30_000, 1) },
     contentCache: { maxEntries: int('CONTENT_CACHE_MAX', 10_000, 0), ttlMs: int('CONTENT_CACHE_TTL_MS', 10_000, 0) },
+    limits: {
+      requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 30_000, 100),
+      headersTimeoutMs: int('HEADERS_TIMEOUT_MS', 10_000, 100),
+      // Longer than the idle timeout of clients and load balancers in front (AWS ALB: 60 s), so the
+      // server never closes a connection a client is about to reuse (that race is a reset).
+      keepAliveTimeoutMs: int('KEEP_ALIVE_TIMEOUT_MS', 72_000, 100),
+      maxHeaderBytes: int('MAX_HEADER_BYTES', 16_384, 1024, 1_048_576),
+      maxUrlBytes: int('MAX_URL_BYTES', 8_192, 256, 1_048_576),
+    },
+    apiKeysFile: env.API_KEYS_FILE || undefined,
+    apiKeysFilePollMs: int('API_KEYS_FILE_POLL_MS', 1_000, 10, 3_600_000),
     diskPath: env.DISK_CHECK_PATH || process.cwd(),
     diskMinFreeRatio: ratio('DISK_MIN_FREE_RATIO', 0.05),
     memoryMaxHeapRatio: ratio('MEMORY_MAX_HEAP_RATIO', 0.9),
   };
+  if (config.limits.headersTimeoutMs > config.limits.requestTimeoutMs) problems.push(`HEADERS_TIMEOUT_MS=${config.limits.headersTimeoutMs} must not exceed REQUEST_TIMEOUT_MS=${config.limits.requestTimeoutMs} (the headers are part of the request)`);
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL=${JSON.stringify(config.logLevel)} must be one of ${levels.join(', ')}`);
   if (problems.length) throw new AppConfigError(problems);

@@ -35,3 +35,32 @@ describe('CircuitBreaker', () => {
     expect(b.snapshot()).toMatchObject({ state: 'open', retryAfterMs: 100 });
   });
 });
+
+describe('CircuitBreaker with calls in flight', () => {
+  it('ignores failures of calls admitted before it opened: they neither push the trial back nor let a second trial through', async () => {
+    let now = 0;
+    const b = new CircuitBreaker(2, 1000, () => now);
+    const pending: Array<(e: Error) => void> = [];
+    const slow = () => b.run(() => new Promise<never>((_, reject) => { pending.push(reject); }));
+    const stragglers = [slow(), slow(), slow(), slow()].map((p) => p.catch((e: Error) => e.message));
+    pending.shift()!(new Error('t1'));
+    pending.shift()!(new Error('t2'));
+    await Promise.all(stragglers.slice(0, 2));
+    expect(b.snapshot()).toMatchObject({ state: 'open', retryAfterMs: 1000 });
+    now = 900;
+    pending.shift()!(new Error('late'));
+    await stragglers[2];
+    // Still opened at 0, not at 900.
+    expect(b.snapshot()).toMatchObject({ state: 'open', retryAfterMs: 100 });
+    now = 1000;
+    let release!: () => void;
+    const trial = b.run(() => new Promise<string>((r) => { release = () => r('ok'); }));
+    pending.shift()!(new Error('later'));
+    await stragglers[3];
+    // The straggler did not clear the trial: others still fail fast.
+    await expect(b.run(async () => 'x')).rejects.toBeInstanceOf(CircuitOpenError);
+    release();
+    await expect(trial).resolves.toBe('ok');
+    expect(b.snapshot().state).toBe('closed');
+  });
+});

@@ -32,13 +32,13 @@ export class CircuitBreaker {
   constructor(private readonly failureThreshold: number, private readonly resetMs: number, private readonly now: () => number = Date.now) {}
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    this.admit();
+    const ticket = this.admit();
     try {
       const out = await fn();
       this.onSuccess();
       return out;
     } catch (e) {
-      this.onFailure(e);
+      this.onFailure(e, ticket);
       throw e;
     }
   }
@@ -59,32 +59,41 @@ export class CircuitBreaker {
     return this.state;
   }
 
-  private admit(): void {
+  /** Which opening of the breaker a call was admitted under, and whether it is the trial. */
+  private opening = 0;
+
+  private admit(): { opening: number; trial: boolean } {
     const state = this.currentState();
-    if (state === 'closed') return;
+    if (state === 'closed') return { opening: this.opening, trial: false };
     if (state === 'half_open' && !this.trialInFlight) {
       this.state = 'half_open';
       this.trialInFlight = true;
-      return;
+      return { opening: this.opening, trial: true };
     }
     // Open, or half-open with its one trial already running: fail fast.
     throw new CircuitOpenError(Math.max(1000, this.openedAt + this.resetMs - this.now()));
   }
 
   private onSuccess(): void {
+    // Any success shows the provider answers again, so it closes the breaker.
     this.state = 'closed';
     this.failures = 0;
     this.trialInFlight = false;
     this.openedAt = 0;
   }
 
-  private onFailure(e: unknown): void {
+  private onFailure(e: unknown, ticket: { opening: number; trial: boolean }): void {
     this.lastError = (e as Error)?.message ?? String(e);
+    // A call admitted before the breaker opened, failing only now (a slow timeout), says nothing
+    // new: letting it re-open the breaker would push the next trial back with every straggler,
+    // and clearing the trial flag would let a second trial through.
+    if (ticket.opening !== this.opening) return;
+    if (ticket.trial) this.trialInFlight = false;
     this.failures++;
-    if (this.state === 'half_open' || this.failures >= this.failureThreshold) {
+    if (ticket.trial || (this.state === 'closed' && this.failures >= this.failureThreshold)) {
       this.state = 'open';
       this.openedAt = this.now();
+      this.opening++;
     }
-    this.trialInFlight = false;
   }
 }

@@ -49,6 +49,23 @@ describe('bearer auth matrix', () => {
     }
   });
 
+  it('refuses a key in the query string on every protected route, with or without the header', async () => {
+    for (const route of app.routeTable.filter((r) => !r.public)) {
+      for (const param of ['access_token', 'api_key', 'token', 'key', 'API_KEY']) {
+        for (const headers of [{}, auth()]) {
+          const url = `${concrete(route.url)}?${param}=${TEST_KEY}`;
+          const res = await app.inject({ method: route.method as 'GET', url, headers, payload: route.method === 'POST' ? { topic: 't', content_type: 'faq' } : undefined });
+          expect(res.statusCode, `${route.method} ${url}`).toBe(401);
+          expect(res.json()).toMatchObject({ statusCode: 401, code: 'AUTH_IN_QUERY', field: 'authorization' });
+        }
+      }
+    }
+    // Unknown /api paths too, and the key stays out of the request log.
+    expect((await app.inject({ url: `/api/v1/nope?access_token=${TEST_KEY}` })).json().code).toBe('AUTH_IN_QUERY');
+    expect(logLines.join('')).toContain('access_token=[redacted]');
+    expect(logLines.join('')).not.toContain(TEST_KEY);
+  });
+
   it('lets every key of the pool through on every protected route', async () => {
     for (const key of [TEST_KEY, OTHER_KEY]) {
       for (const route of app.routeTable.filter((r) => !r.public)) {

@@ -47,7 +47,7 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): 
 
   app.setNotFoundHandler((request, reply) => {
     app.requestMetrics.record(request.method, 'unmatched', 404, reply.elapsedTime);
-    const denied = request.url.startsWith('/api/') ? authenticate(request, app.config.apiKeys) : undefined;
+    const denied = request.url.startsWith('/api/') ? authenticate(request, app.apiKeys) : undefined;
     if (denied) return reply.code(401).send(errorBody(401, denied.code, denied.message, denied.field));
     return reply.code(404).send(errorBody(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`));
   });

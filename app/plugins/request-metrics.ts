@@ -26,6 +26,10 @@ export class RequestMetrics {
   readonly duration: client.Histogram<'method' | 'route' | 'status_code'>;
   readonly generations: client.Counter<'content_type' | 'outcome'>;
   readonly generationSeconds: client.Histogram<'content_type'>;
+  // For the alert rules in monitoring/: quality outcomes and the health checks as series.
+  readonly qualityAssessments: client.Counter<'content_type' | 'result'>;
+  readonly qualityScore: client.Histogram<'content_type'>;
+  readonly healthCheck: client.Gauge<'check'>;
 
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });
@@ -41,6 +45,18 @@ export class RequestMetrics {
     this.generationSeconds = new client.Histogram({
       name: 'content_generation_duration_seconds', help: 'Time to generate one piece of content',
       labelNames: ['content_type'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry],
+    });
+    this.qualityAssessments = new client.Counter({
+      name: 'content_quality_assessments_total', help: 'Quality assessments of generated content by type and result (passed/failed)',
+      labelNames: ['content_type', 'result'], registers: [this.registry],
+    });
+    this.qualityScore = new client.Histogram({
+      name: 'content_quality_score', help: 'Overall quality score of generated content (0-1)',
+      labelNames: ['content_type'], buckets: [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1], registers: [this.registry],
+    });
+    this.healthCheck = new client.Gauge({
+      name: 'health_check_status', help: 'Each /api/v1/health check at scrape time: 1 healthy, 0 unhealthy',
+      labelNames: ['check'], registers: [this.registry],
     });
   }
 

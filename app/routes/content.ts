@@ -33,6 +33,8 @@ export default async function contentRoutes(app: FastifyInstance): Promise<void>
       throw e;
     }
     app.requestMetrics.generationSeconds.observe({ content_type }, (performance.now() - started) / 1000);
+    app.requestMetrics.qualityAssessments.inc({ content_type, result: generated.quality_passed ? 'passed' : 'failed' });
+    app.requestMetrics.qualityScore.observe({ content_type }, generated.quality_score);
     const values = [user_id ?? null, topic, content_type, audience_level, generated.content, generated.provider, generated.quality_score,
       generated.educational_effectiveness, generated.factual_accuracy, generated.quality_passed, generated.generation_duration_ms];
     // One statement creates the user on first use and stores the content (the FK check runs at its end).

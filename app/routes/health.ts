@@ -80,7 +80,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       // What the service runs with — never the keys themselves.
       config: {
         provider: config.provider.kind,
-        api_keys: config.apiKeys.size,
+        api_keys: app.apiKeys.size,
         db_pool_max: config.dbPoolMax,
         quality_thresholds: config.quality,
         rate_limits: config.rateLimit,

@@ -7,6 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { CONTENT_TYPES } from '../config.ts';
+import { runHealthChecks } from '../health-checks.ts';
 import { rateLimitFor } from '../plugins/token-bucket-store.ts';
 import { errorResponses } from './schemas.ts';
 
@@ -30,6 +31,9 @@ export default async function metricsRoutes(app: FastifyInstance): Promise<void>
       response: { 200: { description: 'Prometheus text', content: { 'text/plain': { schema: { type: 'string' } } } } },
     },
   }, async (_request, reply) => {
+    // The health checks run per scrape, so an alert sees the database fail without anyone probing /api/v1/health.
+    const checks = await runHealthChecks(app.pg, app.generator, app.config);
+    for (const [check, r] of Object.entries(checks)) m.healthCheck.set({ check }, r.status === 'healthy' ? 1 : 0);
     reply.header('content-type', m.registry.contentType);
     return m.registry.metrics();
   });
