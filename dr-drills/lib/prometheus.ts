@@ -13,6 +13,7 @@ import { freePort } from '../../harness/free-port.ts';
 import { projectRoot } from '../../harness/project-root.ts';
 import type { DrillAlert } from '../../harness/result-types.ts';
 import type { Drill } from './drill.ts';
+import { stopChild } from './stop-child.ts';
 import { scratchDir } from './clusters.ts';
 import { sleep } from './writer.ts';
 
@@ -208,13 +209,7 @@ export class AlertWatch {
   async stop(): Promise<void> {
     this.polling = false;
     await this.poller;
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(t);
+    await stopChild(this.child);
   }
 }
 

@@ -11,6 +11,7 @@ import { describeExit } from '../../harness/errors.ts';
 import { freePort } from '../../harness/free-port.ts';
 import { projectRoot } from '../../harness/project-root.ts';
 import type { Drill } from './drill.ts';
+import { stopChild } from './stop-child.ts';
 
 export interface SupervisedApi { url: string; apiKey: string; apiKeys: string[] }
 export interface Restart { exitedAt: number; exit: string; readyAt?: number }
@@ -86,12 +87,6 @@ export class ApiSupervisor {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(t);
+    await stopChild(this.child);
   }
 }
