@@ -13,13 +13,22 @@ import type { AddressInfo } from 'node:net';
 export const FAULTS = ['slow-reads', 'missing-header', 'inaccessible', 'health-failing', 'memory-overrun'] as const;
 export type Fault = (typeof FAULTS)[number];
 
-export interface FaultProxy { url: string; close(): Promise<void> }
+export interface FaultProxy {
+  url: string;
+  /** Resolves once the proxy has received this many requests: a test acts on traffic seen, never on a clock. */
+  afterRequests(n: number): Promise<void>;
+  close(): Promise<void>;
+}
 
 const REWRITES = new Set<Fault>(['inaccessible', 'memory-overrun']);
 
 export async function startFaultProxy(upstream: string, fault?: Fault): Promise<FaultProxy> {
   const up = new URL(upstream);
+  let received = 0;
+  const waiters: Array<{ n: number; resolve: () => void }> = [];
   const server = http.createServer((req, res) => {
+    received++;
+    for (const w of waiters.filter((x) => received >= x.n)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
     const path = (req.url ?? '/').split('?')[0]!;
     if (fault === 'health-failing' && path === '/api/v1/health') {
       res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'strict-transport-security': 'max-age=31536000', 'content-security-policy': "default-src 'self'" });
@@ -58,6 +67,7 @@ export async function startFaultProxy(upstream: string, fault?: Fault): Promise<
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    afterRequests: (n) => (received >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }
