@@ -4,8 +4,18 @@
  */
 import fs from 'node:fs';
 import zlib from 'node:zlib';
+import { redactUrl } from '../harness/redact.ts';
 import type { MetricDef, Tags } from './metrics/types.ts';
 import type { SampleListener } from './runtime.ts';
+
+/** A credential in a URL (user:password@, ?api_key=) never reaches the file; other URLs stay exactly as k6 writes them. */
+const MAY_HOLD_SECRET = /@|[?&][^=&]*(key|token|secret|password|auth)[^=&]*=/i;
+function safeTagsJson(tags: Tags): string {
+  const { url, name } = tags;
+  const risky = (v: unknown): v is string => typeof v === 'string' && MAY_HOLD_SECRET.test(v);
+  if (!risky(url) && !risky(name)) return JSON.stringify(tags);
+  return JSON.stringify({ ...tags, ...(risky(url) ? { url: redactUrl(url) } : {}), ...(risky(name) ? { name: redactUrl(name) } : {}) });
+}
 
 export class JsonOutput {
   private readonly out: NodeJS.WritableStream;
@@ -27,7 +37,7 @@ export class JsonOutput {
       this.announced.add(def.id);
       this.buf += `${JSON.stringify({ type: 'Metric', data: { name: def.name, type: def.type, contains: def.contains, thresholds: this.thresholdsOf(def.name), submetrics: null }, metric: def.name })}\n`;
     }
-    this.buf += `{"metric":${JSON.stringify(def.name)},"type":"Point","data":{"time":"${new Date(time).toISOString()}","value":${value},"tags":${JSON.stringify(tags)}}}\n`;
+    this.buf += `{"metric":${JSON.stringify(def.name)},"type":"Point","data":{"time":"${new Date(time).toISOString()}","value":${value},"tags":${safeTagsJson(tags)}}}\n`;
     if (this.buf.length > 65536) this.flush();
   };
 

@@ -171,6 +171,26 @@ export default async function () {
     expect(fold.metrics.group_duration).toMatchObject({ type: 'trend', contains: 'time' });
   });
 
+  it('writes no credential of a URL into --out json (password and key-like query parameters masked), other URLs as given', async () => {
+    const out = path.join(dir, 'points-secret.ndjson');
+    const r = await runScript(dir, `
+import http from 'k6/http';
+export const options = { iterations: 1 };
+export default async function () {
+  const u = new URL(__ENV.BASE);
+  await http.asyncRequest('GET', 'http://user:pw-SECRET-1@' + u.host + '/creds');
+  await http.asyncRequest('GET', __ENV.BASE + '/query?api_key=SECRET-2&page=3');
+  await http.asyncRequest('GET', __ENV.BASE + '/plain?page=3');
+}`, [...env(), '--out', `json=${out}`]);
+    expect(r.code).toBe(0);
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text).not.toContain('SECRET-1');
+    expect(text).not.toContain('SECRET-2');
+    const urls = new Set(text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; metric: string; data: { tags?: { url?: string } } }).filter((l) => l.type === 'Point' && l.metric === 'http_reqs').map((l) => l.data.tags!.url!));
+    const base = new URL(server.url);
+    expect([...urls].sort()).toEqual([`http://user:***@${base.host}/creds`, `${server.url}/plain?page=3`, `${server.url}/query?api_key=***&page=3`].sort());
+  });
+
   it('runs a .ts script, writes handleSummary outputs and the k6 response object', async () => {
     const script = writeScript(dir, 'typed.ts', `
 import http from 'k6/http';
