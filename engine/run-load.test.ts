@@ -25,7 +25,8 @@ const liveAt = (baseUrl: string, users = 2): LiveTarget => ({
 describe('assertLoopback', () => {
   it('lets load go to this machine only, unless remote targets are allowed', () => {
     expect(assertLoopback('http://127.0.0.1:3000/', false)).toBe('http://127.0.0.1:3000');
-    expect(assertLoopback('http://127.0.0.2:3000', false)).toBe('http://127.0.0.2:3000');
+    // Exactly the hosts the message names: the rest of 127.0.0.0/8 is refused like any other host.
+    expect(() => assertLoopback('http://127.0.0.2:3000', false)).toThrow(/Refusing to aim load at http:\/\/127\.0\.0\.2:3000: it is not this machine \(127\.0\.0\.1, ::1 or localhost\)/);
     expect(assertLoopback('http://[::1]:3000', false)).toBe('http://[::1]:3000');
     expect(assertLoopback('http://localhost:3000', false)).toBe('http://localhost:3000');
     expect(assertLoopback('https://example.com', true)).toBe('https://example.com');

@@ -72,7 +72,7 @@ export function assertLoopback(url: string, allowRemote: boolean): string {
     throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--target', value: url, hint: 'Give a URL such as http://127.0.0.1:3000.' });
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw fail('SHIPCHECK_ERR_BAD_OPTION', { option: '--target', value: url, hint: 'Use an http:// or https:// URL.' });
-  if (!allowRemote && !LOOPBACK.has(u.hostname) && !/^127\.\d+\.\d+\.\d+$/.test(u.hostname)) throw fail('SHIPCHECK_ERR_TARGET_REMOTE', { target: redactText(url) });
+  if (!allowRemote && !LOOPBACK.has(u.hostname)) throw fail('SHIPCHECK_ERR_TARGET_REMOTE', { target: redactText(url) });
   return url.replace(/\/+$/, '');
 }
 
