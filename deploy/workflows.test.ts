@@ -165,7 +165,7 @@ describe('workflow files', () => {
     }
   });
 
-  it('deploy.yml gates staging with real k6, deploys through the one replaceable script, and rolls back by redeploying the previous release', () => {
+  it('deploy.yml gates staging with real k6, smokes the production candidate before traffic, deploys through the one replaceable script, and rolls back by redeploying the previous release', () => {
     const jobs = workflows['deploy.yml'].jobs;
     const gate = jobs.staging.steps!.find((s) => s.id === 'gate')!;
     expect(gate.run).toMatch(/npx shipcheck gate --environment staging .*--allow-remote-target --engine k6/);
@@ -180,6 +180,17 @@ describe('workflow files', () => {
       expect(rollback.env).toEqual({ PREVIOUS: '${{ steps.previous.outputs.sha }}' });
       expect(rollback.run).toContain(`bash deploy/deploy.sh ${env} "$PREVIOUS"`);
     }
+    // Blue-green on production: the release runs on the candidate service and passes the read-only
+    // smoke there before the public service deploys it; a candidate failure skips deploy and rollback.
+    const prod = jobs.production.steps!;
+    const at = (id: string) => prod.findIndex((x) => x.id === id);
+    expect(prod[at('candidate')]).toMatchObject({ if: "vars.PRODUCTION_CANDIDATE_URL != ''", run: 'bash deploy/deploy.sh production "$GITHUB_SHA" candidate' });
+    expect(prod[at('candidate-smoke')]).toMatchObject({ if: "vars.PRODUCTION_CANDIDATE_URL != ''", env: { CANDIDATE_URL: '${{ vars.PRODUCTION_CANDIDATE_URL }}' } });
+    expect(prod[at('candidate-smoke')].run).toMatch(/^npx shipcheck smoke --environment production --target "\$CANDIDATE_URL" --grep "\$\(cat deploy\/read-only-grep.txt\)" --out out\/candidate-smoke /);
+    expect([at('previous') < at('candidate'), at('candidate') < at('candidate-smoke'), at('candidate-smoke') < at('deploy')]).toEqual([true, true, true]);
+    // Between the candidate smoke and the deploy nothing may run on a failure (it would promote a failed release).
+    expect(prod.slice(at('candidate-smoke') + 1, at('deploy')).filter((x) => !x.uses?.startsWith('dorny/test-reporter@')).map((x) => x.if)).toEqual([]);
+    expect(prod.find((x) => x.if === "vars.PRODUCTION_CANDIDATE_URL == ''")!.run).toContain('::warning::');
     // The bundles are built once and downloaded, never rebuilt after the build job.
     expect(jobs.staging.steps!.some((s) => /npm run build/.test(s.run ?? ''))).toBe(false);
     expect(jobs.staging.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))!.with!.name).toBe('release-${{ github.sha }}');
@@ -191,7 +202,7 @@ describe('workflow files', () => {
   it('point every error message at a runbook section that exists', () => {
     const refs = [...files.map(text), ...actionFiles.map((f) => fs.readFileSync(path.join(projectRoot, f), 'utf8')), fs.readFileSync(path.join(projectRoot, 'deploy', 'deploy.sh'), 'utf8')]
       .flatMap((t) => [...t.matchAll(/docs\/runbook\.md#([a-z0-9-]+)/g)].map((m) => m[1]));
-    expect(new Set(refs)).toEqual(new Set(['gate-failed', 'post-deploy-smoke-failed', 'rollback', 'deploy-failed', 'synthetic-check-failed', 'drill-failed', 'soak-failed', 'supply-chain-check-failed']));
+    expect(new Set(refs)).toEqual(new Set(['gate-failed', 'candidate-smoke-failed', 'post-deploy-smoke-failed', 'rollback', 'deploy-failed', 'synthetic-check-failed', 'drill-failed', 'soak-failed', 'supply-chain-check-failed']));
     for (const r of refs) expect([r, anchors.has(r)]).toEqual([r, true]);
   });
 
@@ -249,5 +260,12 @@ describe('platform examples', () => {
     expect([railway.status, railway.stderr]).toEqual([1, expect.stringContaining('RAILWAY_TOKEN is not set: add it as a secret of the staging environment')]);
     const render = run({ PLATFORM: 'render', RENDER_API_KEY: 'x' });
     expect([render.status, render.stderr]).toEqual([1, expect.stringContaining('RENDER_SERVICE_ID is not set: add it as a variable of the staging environment')]);
+    const candidate = (env: Record<string, string>, slot = 'candidate') => spawnSync('bash', ['deploy/deploy.sh', 'production', 'abc123', slot], { cwd: projectRoot, encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
+    expect(candidate({ PLATFORM: 'render', RENDER_API_KEY: 'x', RENDER_SERVICE_ID: 'srv-public' }).stderr.trim())
+      .toBe('RENDER_SERVICE_ID_CANDIDATE is not set: add it as a variable of the production environment (its candidate service: same configuration and database, no public traffic)');
+    expect(candidate({ PLATFORM: 'railway', RAILWAY_TOKEN: 'x', RAILWAY_SERVICE: 'public' }).stderr.trim())
+      .toBe('RAILWAY_SERVICE_CANDIDATE is not set: add it as a variable of the production environment (its candidate service: same configuration and database, no public traffic)');
+    const slot = candidate({ PLATFORM: 'render' }, 'blue');
+    expect([slot.status, slot.stderr.trim()]).toEqual([2, "::error::deploy/deploy.sh: the third argument may only be 'candidate', got 'blue'. See docs/runbook.md#deploy-failed"]);
   });
 });
