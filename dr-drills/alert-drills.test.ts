@@ -73,6 +73,7 @@ describe('--prove-alerts', () => {
     expect(String(run.journal!.context!.alertsSilent).split(', ')).toEqual(alerts.filter((a) => a.pendingSeconds === undefined).map((a) => a.alert));
     expect(String(run.journal!.context!.alertsSilent)).toContain('QualityAssessmentFailureHigh, HighCpuUsage, HighMemoryUsage, HighDiskUsage, SlowContentGeneration, LowQualityScore, LowGenerationSuccessRate');
     expect(String(run.journal!.context!.alertsFired).split(', ')).toEqual(expect.arrayContaining(['ApiHealthCheckFailing', 'DatabaseConnectionFailure']));
+    expect(run.journal!.alertsFrom).toBe('the stop of PostgreSQL');
     expect(fs.readdirSync(path.join(run.out, 'drills'))).toEqual(['db-outage.json']);
   }, 300_000);
 
@@ -85,6 +86,7 @@ describe('--prove-alerts', () => {
     expect([health.expected, health.forSeconds, health.firingSeconds, health.passed]).toEqual(['silent', 35, undefined, true]);
     expect(['inactive', 'resolved']).toContain(health.state);
     expect(byName(run.journal!.alerts, 'DatabaseConnectionFailure').state).toBe('inactive');
+    expect(run.journal!.alertsFrom).toBe('the kill');
     expect(run.journal!.objectives.filter((o) => o.name.startsWith('alert ')).map((o) => [o.name, o.passed])).toEqual([
       ['alert ApiHealthCheckFailing stays silent', true], ['alert DatabaseConnectionFailure stays silent', true]]);
   }, 300_000);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../harness/project-root.ts';
-import { journalProblems } from './lib/journal.ts';
+import { journalProblems, writeJournal } from './lib/journal.ts';
 import { findPgTool } from './lib/pg-tools.ts';
 import { clusterDirs, runDrill } from './testing/run-drill.ts';
 
@@ -62,6 +62,21 @@ describe('journal schema', () => {
     const broken = { ...rest, verdict: 'maybe', measurements: { rpoSeconds: 'fast' }, steps: [{ ...valid.steps[0], status: 'done' }], extra: 1 };
     const problems = journalProblems(broken).join('\n');
     for (const p of ['hypothesis', '/verdict', '/measurements/rpoSeconds', '/steps/0/status', 'additional properties']) expect(problems).toContain(p);
+  });
+
+  it('accepts the alert timeline with what its second 0 is', () => {
+    expect(journalProblems({ ...valid, alertsFrom: 'the kill', alerts: [{ alert: 'ApiHealthCheckFailing', severity: 'page', forSeconds: 35, ruleForSeconds: 120, expected: 'silent', state: 'inactive', passed: true }] })).toEqual([]);
+  });
+
+  it('refuses to write a broken journal with a message naming the problem, and keeps its data beside it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-journal-'));
+    try {
+      expect(() => writeJournal(dir, { ...valid, extra: 1 } as never)).toThrow(/The pitr drill's journal does not match its schema: \/ must NOT have additional properties \(kept as .*pitr\.refused\.json\)/);
+      expect(fs.readdirSync(path.join(dir, 'drills'))).toEqual(['pitr.refused.json']);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'drills', 'pitr.refused.json'), 'utf8'))).toEqual({ ...valid, extra: 1 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -180,6 +180,8 @@ export interface DrillJournal {
   context?: Record<string, string | number>;
   /** With --prove-alerts: every alert rule's timeline under a real Prometheus during the drill. */
   alerts?: DrillAlert[];
+  /** What second 0 of the alert times is ("the stop of PostgreSQL"). */
+  alertsFrom?: string;
 }
 
 /** One alert rule during a drill; times are seconds from the fault (absent: never reached). */

@@ -1,11 +1,11 @@
 /**
  * junit.xml for CI: one suite per stage (the gate's stages, or load / scripts / smoke /
  * drills), with timestamps and durations; one testcase per threshold, check, baseline rule,
- * smoke test, accessibility scan and drill objective. A failure says what was observed and
- * what the limit was; a check that could not run is an `error`, so CI tells a broken
- * harness from a failed deployment.
+ * smoke test, accessibility scan, drill objective and drill alert expectation. A failure
+ * says what was observed and what the limit was; a check that could not run is an
+ * `error`, so CI tells a broken harness from a failed deployment.
  */
-import type { ReportModel } from './model.ts';
+import type { AlertRow, DrillAlerts, ReportModel } from './model.ts';
 import { fmtDelta, fmtPct, fmtValue, humanizeSeconds } from './format.ts';
 
 /** XML-safe text: escaped, and without the control characters XML 1.0 forbids. */
@@ -108,12 +108,34 @@ function smokeCases(m: ReportModel): Case[] {
   return cases;
 }
 
+/** An alert expectation as a testcase: what was expected of the alert and what it did, with its timeline. */
+function alertCase(drill: string, t: DrillAlerts, r: AlertRow): Case {
+  return {
+    classname: `drills.${drill}.alerts`,
+    name: r.objective ?? `alert ${r.alert} is expected to ${r.expectation}`,
+    failure: r.result === 'fail' ? {
+      type: 'alert expectation',
+      message: `alert ${r.alert} (${r.severity}): expected to ${r.expectation}, but it was ${r.happened} (seconds from ${t.faultLabel})`,
+      body: `expected=${r.expected} state=${r.state} pending=${r.pendingSeconds ?? 'never'} firing=${r.firingSeconds ?? 'never'} resolved=${r.resolvedSeconds ?? 'never'} for=${r.forSeconds}s rule_for=${r.ruleForSeconds}s`,
+    } : undefined,
+  };
+}
+
 function drillSuite(m: ReportModel, d: ReportModel['drills'][number]): Suite {
-  const cases: Case[] = d.objectives.map((o) => ({
-    classname: `drills.${d.drill}`,
-    name: o.name,
-    failure: o.passed ? undefined : { type: 'drill objective', message: `${o.name}: observed ${humanizeSeconds(o.observed)}, limit ${humanizeSeconds(o.target)}`, body: o.detail ?? '' },
-  }));
+  // An alert expectation is already one of the drill's objectives (recordAlerts): its testcase takes that objective's place, so nothing counts twice.
+  const alerts = m.drillAlerts[d.drill];
+  const judged = alerts?.rows.filter((r) => r.expected !== 'any') ?? [];
+  const cases: Case[] = d.objectives.map((o) => {
+    const alert = judged.find((r) => r.objective === o.name);
+    if (alert) return alertCase(d.drill, alerts!, alert);
+    return {
+      classname: `drills.${d.drill}`,
+      name: o.name,
+      failure: o.passed ? undefined : { type: 'drill objective', message: `${o.name}: observed ${humanizeSeconds(o.observed)}, limit ${humanizeSeconds(o.target)}`, body: o.detail ?? '' },
+    };
+  });
+  // Expectations a journal recorded without an objective still get their testcase.
+  for (const r of judged.filter((x) => x.objective === undefined)) cases.push(alertCase(d.drill, alerts!, r));
   if (d.verdict === 'error') cases.push({ classname: `drills.${d.drill}`, name: 'drill completed', error: { type: 'harness error', message: `${d.drill}: the drill could not complete`, body: d.error ?? '' } });
   const clock = m.clocks[`drill ${d.drill}`];
   return { name: `drill ${d.drill}`, cases, timestamp: clock?.startedAt, timeS: clock?.seconds };

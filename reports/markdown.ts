@@ -1,5 +1,5 @@
 /** summary.md: the verdict, thresholds and key figures, short enough for $GITHUB_STEP_SUMMARY. */
-import type { ReportModel } from './model.ts';
+import { fmtFromFault, type AlertRow, type DrillAlerts, type ReportModel } from './model.ts';
 import { fmtBytes, fmtCount, fmtDelta, fmtDuration, fmtPct, fmtValue, humanizeSeconds } from './format.ts';
 
 /**
@@ -13,6 +13,18 @@ export function cell(s: string): string {
 
 function row(cells: string[]): string {
   return `| ${cells.map(cell).join(' | ')} |`;
+}
+
+/** A drill's alert timeline in one line: what fired (and when), what stayed silent, and which expectations failed. */
+function alertsLine(drill: string, t: DrillAlerts): string {
+  const mark = (r: AlertRow) => (r.result === 'pass' ? ' ✅' : r.result === 'fail' ? ' ❌' : '');
+  const fired = t.rows.filter((r) => r.fired).map((r) => `${r.alert} ${fmtFromFault(r.firingSeconds)} (${r.resolvedSeconds !== undefined ? `resolved ${fmtFromFault(r.resolvedSeconds)}` : 'still firing at the end'})${mark(r)}`);
+  const silent = t.rows.filter((r) => !r.fired);
+  const judged = silent.filter((r) => r.expected !== 'any').map((r) => `${r.alert}${mark(r)}`);
+  const others = silent.length - judged.length;
+  const quiet = [...judged, ...(others ? [`${others} ${judged.length ? 'more ' : ''}not judged`] : [])];
+  const failed = t.rows.filter((r) => r.result === 'fail').map((r) => `${r.alert} (expected to ${r.expectation}; ${r.happened})`);
+  return cell(`**Alerts in drill ${drill}** (seconds from ${t.faultLabel}): fired: ${fired.join(', ') || 'none'}; stayed silent: ${quiet.join(', ') || 'none'}; failed expectations: ${failed.length ? `❌ ${failed.join(', ')}` : 'none'}.`);
 }
 
 export function renderMarkdown(m: ReportModel): string {
@@ -57,7 +69,11 @@ export function renderMarkdown(m: ReportModel): string {
     }
   }
   if (m.smoke) out.push('', `**Smoke:** ${m.smoke.passed} passed, ${m.smoke.failed} failed, ${m.smoke.flaky} flaky, ${m.smoke.skipped} skipped; accessibility scans of ${m.smoke.a11y.length} pages.`);
-  for (const d of m.drills) out.push('', `**Drill ${cell(d.drill)}:** ${d.verdict}; ${d.objectives.map((o) => `${cell(o.name)} ${cell(humanizeSeconds(o.observed))} (target ${cell(humanizeSeconds(o.target))}) ${o.passed ? '✅' : '❌'}`).join(', ')}`);
+  for (const d of m.drills) {
+    out.push('', `**Drill ${cell(d.drill)}:** ${d.verdict}; ${d.objectives.map((o) => `${cell(o.name)} ${cell(humanizeSeconds(o.observed))} (target ${cell(humanizeSeconds(o.target))}) ${o.passed ? '✅' : '❌'}`).join(', ')}`);
+    const alerts = m.drillAlerts[d.drill];
+    if (alerts) out.push('', alertsLine(d.drill, alerts));
+  }
   out.push('');
   return out.join('\n');
 }

@@ -3,7 +3,7 @@
  * renderers only format this. Numbers come from summary.json when it has them (the engine's
  * own figures) and from timeseries.json otherwise.
  */
-import type { DrillJournal, GateRecord, K6Group, K6SummaryData, ScenarioMeta, SmokeResult, Timeseries, TimeseriesSeries } from '../harness/result-types.ts';
+import type { DrillAlert, DrillJournal, GateRecord, K6Group, K6SummaryData, ScenarioMeta, SmokeResult, Timeseries, TimeseriesSeries } from '../harness/result-types.ts';
 import { checkComparable, compareBaseline, compareEndpoints, DEFAULT_TOLERANCE, identityOf, type BaselineComparison, type BaselineRow, type Tolerance } from './baseline.ts';
 import { chartSpecs, type ChartPayload } from './charts.ts';
 import { fmtValue } from './format.ts';
@@ -110,7 +110,33 @@ export interface ReportModel {
   clocks: Record<string, { startedAt?: string; seconds?: number }>;
   smoke?: SmokeResult;
   drills: DrillJournal[];
+  /** The alert timeline of each drill that ran with --prove-alerts, by drill name. */
+  drillAlerts: Record<string, DrillAlerts>;
   gate?: GateRecord;
+}
+
+/** One alert rule during a drill, as the report, summary.md and junit.xml show it. */
+export interface AlertRow extends DrillAlert {
+  /** It left inactive (went pending at least once), so it has a bar on the timeline. */
+  active: boolean;
+  fired: boolean;
+  /** What it did, in words with its times: "pending at +1.069 s, fired at +6.243 s, resolved at +7.175 s". */
+  happened: string;
+  /** The same without times, for a table that shows them in columns: "fired, then resolved". */
+  outcome: string;
+  /** What the drill expected of it, in words. */
+  expectation: string;
+  /** The drill's objective recordAlerts made of this expectation (absent for `any`): it, not this row, decides the verdict. */
+  objective?: string;
+  result: 'pass' | 'fail' | 'recorded';
+}
+
+export interface DrillAlerts {
+  /** What second 0 is, as the drill's alert objectives name it ("the stop of PostgreSQL"). */
+  faultLabel: string;
+  rows: AlertRow[];
+  /** The timeline's axis in seconds from the fault: from 0 (or the earliest pending) to the latest time recorded. */
+  axis: { from: number; to: number };
 }
 
 // ------------------------------------------------------------------ helpers
@@ -465,6 +491,60 @@ export function tracesByTest(smoke: SmokeResult | undefined, traces: string[]): 
   return out;
 }
 
+/** A time in seconds from a drill's fault: "+6.243 s", "−0.5 s". */
+export function fmtFromFault(s: number | undefined): string {
+  if (s === undefined) return '—';
+  return `${s < 0 ? '−' : '+'}${Math.abs(s)} s`;
+}
+
+const EXPECTATION: Record<DrillAlert['expected'], string> = {
+  fire: 'fire, then resolve',
+  silent: 'stay silent',
+  any: 'not judged',
+};
+
+function alertOutcome(a: DrillAlert): string {
+  const resolved = a.resolvedSeconds !== undefined;
+  if (a.pendingSeconds === undefined) return 'never pending';
+  if (a.firingSeconds === undefined) return resolved ? 'pending, resolved without firing' : 'pending, still pending at the end';
+  return resolved ? 'fired, then resolved' : 'fired, still firing at the end';
+}
+
+function alertHappened(a: DrillAlert): string {
+  if (a.pendingSeconds === undefined) return 'never pending';
+  const end = a.resolvedSeconds !== undefined ? `resolved at ${fmtFromFault(a.resolvedSeconds)}` : `still ${a.state === 'firing' ? 'firing' : 'pending'} when the drill ended`;
+  if (a.firingSeconds !== undefined) return `pending at ${fmtFromFault(a.pendingSeconds)}, fired at ${fmtFromFault(a.firingSeconds)}, ${end}`;
+  return `pending at ${fmtFromFault(a.pendingSeconds)}, ${end} without firing`;
+}
+
+/** The alert timeline of each drill journal that has one (`--prove-alerts`), with the objective each expectation became. */
+export function drillAlertsOf(drills: DrillJournal[]): Record<string, DrillAlerts> {
+  const out: Record<string, DrillAlerts> = {};
+  for (const d of drills) {
+    if (!d.alerts?.length) continue;
+    // recordAlerts names each expectation's objective "alert <name> …" and ends its observed text "(times from <fault>)".
+    const alertObjectives = d.objectives.filter((o) => o.name.startsWith('alert '));
+    const rows: AlertRow[] = d.alerts.map((a) => ({
+      ...a,
+      active: a.pendingSeconds !== undefined,
+      fired: a.firingSeconds !== undefined,
+      happened: alertHappened(a),
+      outcome: alertOutcome(a),
+      expectation: EXPECTATION[a.expected],
+      objective: a.expected === 'any' ? undefined : alertObjectives.find((o) => o.name.startsWith(`alert ${a.alert} `))?.name,
+      result: a.expected === 'any' ? 'recorded' : a.passed ? 'pass' : 'fail',
+    }));
+    // Journals before alertsFrom carry it only in the objectives' text.
+    const faultLabel = d.alertsFrom ?? alertObjectives.map((o) => /\(times from (.+)\)$/.exec(o.observed)?.[1]).find(Boolean) ?? 'the fault';
+    const times = d.alerts.flatMap((a) => [a.pendingSeconds, a.firingSeconds, a.resolvedSeconds]).filter((t): t is number => t !== undefined);
+    const latest = Math.max(0, ...times);
+    // An alert still active at the end runs off the right edge: leave room to show it goes on.
+    const open = d.alerts.some((a) => a.pendingSeconds !== undefined && a.resolvedSeconds === undefined);
+    out[d.drill] = { faultLabel, rows, axis: { from: Math.min(0, ...times), to: Math.max(1, latest * (open ? 1.15 : 1.05)) } };
+  }
+  return out;
+}
+
 function clocksOf(input: ReportInput, figures: KeyFigures | undefined): ReportModel['clocks'] {
   const secs = (a?: string, b?: string) => (a && b ? (Date.parse(b) - Date.parse(a)) / 1000 : undefined);
   const clocks: ReportModel['clocks'] = {};
@@ -527,6 +607,7 @@ export function buildModel(input: ReportInput, opts: ModelOptions = {}): ReportM
     baseline,
     smoke: input.smoke,
     drills: input.drills,
+    drillAlerts: drillAlertsOf(input.drills),
     gate: input.gate,
   };
   const kind = input.meta?.kind ?? (input.summary ? 'load' : input.smoke ? 'smoke' : input.drills.length ? 'drill' : 'report');

@@ -5,7 +5,7 @@
  * errors, baseline, smoke and drills. Only the chart data is left to the page script.
  */
 import zlib from 'node:zlib';
-import type { ReportModel, ThresholdRow, Unit } from './model.ts';
+import { fmtFromFault, type AlertRow, type DrillAlerts, type ReportModel, type ThresholdRow, type Unit } from './model.ts';
 import { esc, fmtBytes, fmtCount, fmtDelta, fmtDuration, fmtMs, fmtPct, fmtSeconds, fmtValue, humanizeSeconds } from './format.ts';
 import type { BaselineRow } from './baseline.ts';
 import { fillTemplate, reportTemplate } from './template.ts';
@@ -63,7 +63,7 @@ function verdictPanel(m: ReportModel): string {
   return `<section class="panel banner ${v.status}" id="verdict" aria-labelledby="verdict-title" data-status="${v.status}" data-exit-code="${v.exitCode}">
 <h1 id="verdict-title"><span class="status">${label}</span> — ${esc(m.title)}</h1>
 <p class="what">The verdict: whether this run passed, and if not, every reason why, with the exit code shipcheck returns for it.</p>
-<p>${esc(parts.join('; ') || (v.status === 'pass' ? 'Nothing failed.' : ''))}. Exit code <strong id="exit-code">${v.exitCode}</strong>.</p>
+<p>${parts.length ? `${esc(parts.join('; '))}. ` : v.status === 'pass' ? 'Nothing failed. ' : ''}Exit code <strong id="exit-code">${v.exitCode}</strong>.</p>
 ${reasons}${warnings}${gate}
 </section>`;
 }
@@ -277,6 +277,92 @@ function smokePanel(m: ReportModel): string {
   return panel('smoke', 'Smoke and accessibility', `The browser smoke tests against ${s.target} (failed ones link to their Playwright trace), each page's web vitals against its budgets, and the axe WCAG 2.1 AA scans of each page with a link to each violated rule's help.`, tests + vitalsTable(s) + a11y, 'long');
 }
 
+/** A tick step for an axis of `span` seconds: at most about 8 ticks. */
+function tickStep(span: number): number {
+  return [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].find((step) => span / step <= 8) ?? 14_400;
+}
+
+/** Each alert that left inactive as a bar on one seconds-from-fault axis: pending, then firing, ending where it resolved. */
+function alertTimelineSvg(id: string, t: DrillAlerts): string {
+  const rows = t.rows.filter((r) => r.active);
+  const W = 720, L = 210, R = 16, T = 30, rowH = 22, B = 34;
+  const H = T + rows.length * rowH + B;
+  const { from, to } = t.axis;
+  const x = (s: number) => L + ((s - from) / (to - from)) * (W - L - R);
+  const step = tickStep(to - from);
+  const ticks: string[] = [];
+  for (let s = Math.ceil(from / step) * step; s <= to + 1e-9; s += step) {
+    const tx = x(s).toFixed(1);
+    ticks.push(`<line class="tick" x1="${tx}" y1="${T - 4}" x2="${tx}" y2="${H - B}"/><text x="${tx}" y="${H - B + 14}" text-anchor="middle">${esc(`${s < 0 ? '−' : ''}${fmtSeconds(Math.abs(s))}`)}</text>`);
+  }
+  const bars = rows.map((r, i) => {
+    const y = T + i * rowH + 4;
+    const h = rowH - 8;
+    const firingFrom = r.firingSeconds;
+    const end = r.resolvedSeconds ?? to;
+    const rect = (cls: string, a: number, b: number) => `<rect class="${cls}" x="${x(a).toFixed(1)}" y="${y}" width="${Math.max(2, x(b) - x(a)).toFixed(1)}" height="${h}"/>`;
+    const pending = rect('pending', r.pendingSeconds!, firingFrom ?? end);
+    const firing = firingFrom !== undefined ? rect('firing', firingFrom, end) : '';
+    // Still active when the drill ended: an arrowhead says the bar goes on past the axis.
+    const open = r.resolvedSeconds === undefined ? `<path class="${firingFrom !== undefined ? 'firing' : 'pending'}" d="M${x(to).toFixed(1)} ${y - 2} l8 ${h / 2 + 2} l-8 ${h / 2 + 2} z"/>` : '';
+    return `<g class="alert-bar" data-alert="${esc(r.alert)}" data-pending="${r.pendingSeconds}"${firingFrom !== undefined ? ` data-firing="${firingFrom}"` : ''}${r.resolvedSeconds !== undefined ? ` data-resolved="${r.resolvedSeconds}"` : ''}><title>${esc(`${r.alert}: ${r.happened}`)}</title>
+<text x="${L - 8}" y="${y + h - 3}" text-anchor="end">${esc(r.alert)}</text>${pending}${firing}${open}</g>`;
+  }).join('\n');
+  const zero = x(0).toFixed(1);
+  return `<svg class="alert-timeline" id="${id}" viewBox="0 0 ${W + 10} ${H}" role="img" aria-labelledby="${id}-title ${id}-desc">
+<title id="${id}-title">Alert timeline, seconds from ${esc(t.faultLabel)}</title>
+<desc id="${id}-desc">${esc(rows.map((r) => `${r.alert}: ${r.happened}`).join('; '))}.</desc>
+${ticks.join('')}
+<line class="axis" x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}"/>
+<line class="fault" x1="${zero}" y1="${T - 14}" x2="${zero}" y2="${H - B}"/><text class="fault" x="${zero}" y="${T - 18}" text-anchor="${Number(zero) > W - 200 ? 'end' : 'start'}">${esc(`0: ${t.faultLabel}`)}</text>
+${bars}
+<text x="${W - R}" y="${H - 3}" text-anchor="end">seconds from ${esc(t.faultLabel)} →</text>
+</svg>
+<p class="alert-legend" aria-hidden="true"><span class="swatch pending"></span> pending (condition true, waiting out its for:) <span class="swatch firing"></span> firing (paging) · the bar ends where it resolved; ▶ still active when the drill ended</p>`;
+}
+
+function alertResultCell(r: AlertRow): Cell {
+  if (r.result === 'recorded') return c('recorded', { value: 'recorded' });
+  return passCell(r.result === 'pass', 'as expected', 'not as expected');
+}
+
+function forCell(r: AlertRow): Cell {
+  const rule = r.ruleForSeconds === r.forSeconds ? 'as in the rule' : `rule: ${fmtDuration(r.ruleForSeconds)}`;
+  return c(`${fmtDuration(r.forSeconds)} (${rule})`, { num: true, value: r.forSeconds });
+}
+
+/** Which alerts never fired, naming those the drill expected to stay silent (and any it expected to fire that did not). */
+function silentSentence(rows: AlertRow[]): string {
+  const names = (xs: AlertRow[]) => xs.map((r) => `<b>${esc(r.alert)}</b>${r.active ? ` (${esc(r.happened)})` : ''}`).join(', ');
+  const quiet = rows.filter((r) => !r.fired);
+  const parts: string[] = [];
+  const expected = quiet.filter((r) => r.expected === 'silent');
+  const missed = quiet.filter((r) => r.expected === 'fire');
+  const other = quiet.filter((r) => r.expected === 'any');
+  if (expected.length) parts.push(`${names(expected)}, as the drill expected`);
+  if (other.length) parts.push(`${names(other)} (not judged)`);
+  const text = parts.length ? `Stayed silent (never fired): ${parts.join('; also ')}.` : 'Every alert rule fired.';
+  return `${text}${missed.length ? ` <span class="bad">Expected to fire but never did: ${names(missed)}.</span>` : ''}`;
+}
+
+function drillAlertsPart(i: number, d: ReportModel['drills'][number], t: DrillAlerts): string {
+  const id = `drill-${i}-alerts`;
+  const shortened = [...new Set(t.rows.filter((r) => r.forSeconds !== r.ruleForSeconds).map((r) => r.forSeconds))];
+  const what = `When each alert rule of monitoring/alert-rules.yml went pending, fired and resolved under a real Prometheus during the drill, in seconds from ${t.faultLabel} (0 on the axis), and whether that is what the drill expected${shortened.length ? ` (the drill shortened every non-zero for: to ${shortened.map((s) => fmtDuration(s)).join(', ')}; the rule's own is beside it)` : ''}.`;
+  const activeCount = t.rows.filter((r) => r.active).length;
+  const timeline = activeCount ? alertTimelineSvg(`${id}-timeline`, t) : '<p class="note">No alert left inactive during the drill, so there is no timeline to draw.</p>';
+  const rows = table(`${id}-table`, `${d.title}: alerts (seconds from ${t.faultLabel})`, ['Alert', 'Severity', 'Expected', c('Pending at', { num: true }), c('Firing at', { num: true }), c('Resolved at', { num: true }), c('for: (drill, rule)', { num: true }), 'What happened', 'Result'],
+    t.rows.map((r) => [c(r.alert), c(r.severity), c(r.expectation, { value: r.expected }), c(fmtFromFault(r.pendingSeconds), { num: true, value: r.pendingSeconds }), c(fmtFromFault(r.firingSeconds), { num: true, value: r.firingSeconds }),
+      c(fmtFromFault(r.resolvedSeconds), { num: true, value: r.resolvedSeconds }), forCell(r), c(r.outcome, { value: r.state }), alertResultCell(r)]));
+  return `<div class="drill-alerts" id="${id}">
+<h4 id="${id}-title">Alerts during the fault</h4>
+<p class="what">${esc(what)}</p>
+${timeline}
+<p id="${id}-silent">${silentSentence(t.rows)}</p>
+${rows}
+</div>`;
+}
+
 function drillsPanel(m: ReportModel): string {
   const inner = m.drills.map((d, i) => {
     const objectives = table(`drill-${i}-objectives`, `${d.title}: objectives`, ['Objective', 'Target', 'Observed', 'Result', 'Detail'],
@@ -285,9 +371,9 @@ function drillsPanel(m: ReportModel): string {
       d.steps.map((s) => [c(s.title), n(s.durationMs, 'ms'), { text: s.status, cls: s.status === 'ok' ? 'ok' : s.status === 'failed' ? 'bad' : '', value: s.status }, c(s.output.length > 400 ? `${s.output.slice(0, 400)}…` : s.output)]));
     return `<h3 id="drill-${i}-title">${esc(d.title)} (${esc(d.drill)}): <span class="${d.verdict === 'pass' ? 'ok' : 'bad'}" data-drill-verdict="${esc(d.verdict)}">${esc(d.verdict)}</span></h3>
 <p>Hypothesis: ${esc(d.hypothesis)}${d.error ? ` Error: ${esc(d.error)}` : ''}</p>
-${objectives}${steps}`;
+${objectives}${m.drillAlerts[d.drill] ? drillAlertsPart(i, d, m.drillAlerts[d.drill]!) : ''}${steps}`;
   }).join('\n');
-  return panel('drills', 'Disaster-recovery drills', 'Each drill\'s hypothesis, its recovery objectives (RTO, RPO, ...) against their targets, and the steps it took.', inner, 'long');
+  return panel('drills', 'Disaster-recovery drills', `Each drill's hypothesis, its recovery objectives (RTO, RPO, ...) against their targets${Object.keys(m.drillAlerts).length ? ', the alerts it raised' : ''}, and the steps it took.`, inner, 'long');
 }
 
 export function renderBody(m: ReportModel): string {

@@ -23,7 +23,7 @@ const reports: Record<string, string> = {};
 beforeAll(async () => {
   browser = await launchChromium();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shipcheck-report-browser-'));
-  for (const [name, baseline] of [['pass', undefined], ['fail', 'pass'], ['short', undefined]] as const) {
+  for (const [name, baseline] of [['pass', undefined], ['fail', 'pass'], ['short', undefined], ['drill-alerts', undefined]] as const) {
     const out = path.join(tmp, name);
     await generateReport(fx(name), { out, baseline: baseline ? fx(baseline) : undefined });
     reports[name] = path.join(out, 'report.html');
@@ -125,7 +125,7 @@ describe('report.html in Chromium', () => {
     await ctx.close();
   });
 
-  for (const [name, scheme] of [['pass', 'light'], ['fail', 'light'], ['fail', 'dark'], ['history', 'light']] as const) {
+  for (const [name, scheme] of [['pass', 'light'], ['fail', 'light'], ['fail', 'dark'], ['history', 'light'], ['drill-alerts', 'light'], ['drill-alerts', 'dark']] as const) {
     it(`passes axe WCAG 2.1 AA with no serious or critical issue (${name}, ${scheme})`, async () => {
       const { ctx, page } = await open(name, scheme);
       if (name === 'pass' || name === 'history') await page.waitForSelector('html[data-charts="drawn"]');
@@ -136,6 +136,32 @@ describe('report.html in Chromium', () => {
       await ctx.close();
     });
   }
+
+  it('draws and prints the drills\' alert timelines offline: each fits the page, every bar inside its axis', async () => {
+    const { ctx, page, attempts } = await open('drill-alerts');
+    for (const media of ['screen', 'print'] as const) {
+      await page.emulateMedia({ media });
+      const boxes = await page.$$eval('svg.alert-timeline', (svgs) => svgs.map((svg) => {
+        const box = svg.getBoundingClientRect();
+        const axis = svg.querySelector('line.axis')!.getBoundingClientRect();
+        return {
+          fits: box.width > 300 && box.right <= document.documentElement.clientWidth,
+          bars: [...svg.querySelectorAll('g.alert-bar rect')].map((r) => {
+            const b = r.getBoundingClientRect();
+            return b.width >= 1 && b.height >= 4 && b.left >= axis.left - 0.5 && b.right <= axis.right + 0.5;
+          }),
+          fill: [...svg.querySelectorAll('g.alert-bar rect')].map((r) => getComputedStyle(r).fill),
+        };
+      }));
+      // app-crash: one alert went pending; db-outage: three (one pending-then-firing bar has two parts each).
+      expect(boxes.map((b) => [b.fits, b.bars.length, b.bars.every(Boolean)]), media).toEqual([[true, 1, true], [true, 6, true]]);
+      for (const b of boxes) for (const f of b.fill) expect(f, media).not.toBe('none');
+    }
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(attempts).toEqual([]);
+    await ctx.close();
+  });
 
   it('prints: the print stylesheet hides the zoom form and the PDF renders', async () => {
     const { ctx, page } = await open('pass');

@@ -94,6 +94,7 @@ describe('report from a passing run', () => {
     const d = await parse(r.html);
     expect(d.status).toBe('pass');
     expect(d.exitCode).toBe(0);
+    expect(await page.textContent('#verdict p:not(.what)')).toBe('5 of 5 thresholds held. Exit code 0.');
     expect(r.verdict).toMatchObject({ status: 'pass', exitCode: 0, reasons: [] });
     expect(d.panels.map((p) => p.id)).toEqual(PANEL_ORDER);
     for (const p of d.panels) expect(p.what.length, p.id).toBeGreaterThan(30);
@@ -574,6 +575,162 @@ describe('summary.md and junit.xml that CI tools read well', () => {
     expect(r.verdict.status).toBe('error');
     expect(r.junit).toContain(`<testsuite name="drill pitr-restore" tests="1" failures="0" errors="1" skipped="0" time="92.000" timestamp="${journal.startedAt}">`);
     expect(r.junit).toContain('<error message="pitr-restore: the drill could not complete" type="harness error">pg_basebackup: could not connect</error>');
+  });
+});
+
+describe('report from drills that proved their alerts (--prove-alerts)', () => {
+  // Recorded journals: `shipcheck drill db-outage --prove-alerts --alert-for-seconds 5` and
+  // `shipcheck drill app-crash --prove-alerts --alert-for-seconds 35` against a real Prometheus.
+  const names = ['app-crash', 'db-outage'];
+  const journals = names.map((n) => readJson<DrillJournal>('drill-alerts', `drills/${n}.json`));
+  const rel = (s: number | undefined) => (s === undefined ? '—' : `+${s} s`);
+  const str = (v: number | undefined) => (v === undefined ? null : String(v));
+
+  it('lists every alert rule of each drill with its times from the fault, expectation and result, as the journal has them', async () => {
+    const r = await render('drill-alerts');
+    const d = await parse(r.html);
+    expect(d.panels.map((p) => p.id)).toEqual([...PANEL_ORDER, 'drills']);
+    expect(await page.textContent('#verdict p:not(.what)')).toBe('Nothing failed. Exit code 0.');
+    for (const [i, j] of journals.entries()) {
+      expect(await page.textContent(`#drill-${i}-alerts-title`)).toBe('Alerts during the fault');
+      const rows = await d.table(`drill-${i}-alerts-table`);
+      expect(rows.map((row) => row.map((x) => x.text))).toEqual(j.alerts!.map((a) => [
+        a.alert, a.severity, { fire: 'fire, then resolve', silent: 'stay silent', any: 'not judged' }[a.expected],
+        rel(a.pendingSeconds), rel(a.firingSeconds), rel(a.resolvedSeconds),
+        `${a.forSeconds} s (${a.forSeconds === a.ruleForSeconds ? 'as in the rule' : `rule: ${a.ruleForSeconds >= 3600 ? `${a.ruleForSeconds / 3600} h` : `${a.ruleForSeconds / 60} min`}`})`,
+        a.pendingSeconds === undefined ? 'never pending' : a.firingSeconds === undefined ? 'pending, resolved without firing' : a.resolvedSeconds === undefined ? 'fired, still firing at the end' : 'fired, then resolved',
+        a.expected === 'any' ? 'recorded' : a.passed ? '✓ as expected' : '✗ not as expected',
+      ]));
+      expect(rows.map((row) => [row[2]!.value, row[3]!.value, row[4]!.value, row[5]!.value, row[6]!.value, row[7]!.value, row[8]!.value])).toEqual(j.alerts!.map((a) => [
+        a.expected, str(a.pendingSeconds), str(a.firingSeconds), str(a.resolvedSeconds), String(a.forSeconds), a.state, a.expected === 'any' ? 'recorded' : a.passed ? 'pass' : 'fail']));
+    }
+    // The recordings themselves: the outage fired its two alerts and they resolved; the crash paged nobody.
+    expect(journals[1]!.alerts!.filter((a) => a.expected === 'fire').map((a) => [a.alert, a.state, a.passed])).toEqual([['ApiHealthCheckFailing', 'resolved', true], ['DatabaseConnectionFailure', 'resolved', true]]);
+    expect(journals[0]!.alerts!.filter((a) => a.expected === 'silent').map((a) => [a.alert, a.firingSeconds, a.passed])).toEqual([['ApiHealthCheckFailing', undefined, true], ['DatabaseConnectionFailure', undefined, true]]);
+    // The alerts that never fired are named, those the drill expected silent first.
+    expect(await page.textContent('#drill-0-alerts-silent')).toBe(`Stayed silent (never fired): ApiHealthCheckFailing (pending at +${journals[0]!.alerts!.find((a) => a.alert === 'ApiHealthCheckFailing')!.pendingSeconds} s, resolved at +${journals[0]!.alerts!.find((a) => a.alert === 'ApiHealthCheckFailing')!.resolvedSeconds} s without firing), DatabaseConnectionFailure, as the drill expected; also ${journals[0]!.alerts!.filter((a) => a.expected === 'any' && a.firingSeconds === undefined).map((a) => a.alert).join(', ')} (not judged).`);
+    expect(await page.textContent('#drill-1-alerts-silent')).toBe(`Stayed silent (never fired): ${journals[1]!.alerts!.filter((a) => a.firingSeconds === undefined).map((a) => a.alert).join(', ')} (not judged).`);
+    // A drill without --prove-alerts has no such part.
+    expect((await render('fail')).html).not.toContain('drill-alerts');
+  });
+
+  it('draws one bar per alert that left inactive, on a seconds-from-fault axis with the fault at 0', async () => {
+    await parse((await render('drill-alerts')).html);
+    for (const [i, j] of journals.entries()) {
+      const svg = `#drill-${i}-alerts-timeline`;
+      const bars = await page.$$eval(`${svg} g.alert-bar`, (gs) => gs.map((g) => ({
+        alert: g.getAttribute('data-alert'), pending: g.getAttribute('data-pending'), firing: g.getAttribute('data-firing'), resolved: g.getAttribute('data-resolved'),
+        rects: [...g.querySelectorAll('rect')].map((rc) => ({ cls: rc.getAttribute('class'), x: Number(rc.getAttribute('x')), w: Number(rc.getAttribute('width')) })),
+        open: g.querySelectorAll('path').length,
+      })));
+      const active = j.alerts!.filter((a) => a.pendingSeconds !== undefined);
+      expect(bars.map((b) => [b.alert, b.pending, b.firing, b.resolved])).toEqual(active.map((a) => [a.alert, str(a.pendingSeconds), str(a.firingSeconds), str(a.resolvedSeconds)]));
+      // Bars start where they went pending and firing: x is linear in seconds, 0 at the fault line.
+      const zero = Number(await page.getAttribute(`${svg} line.fault`, 'x1'));
+      const ticks = await page.$$eval(`${svg} line.tick`, (ls) => ls.map((l) => Number(l.getAttribute('x1'))));
+      const tickLabels = await page.$$eval(`${svg} > text[text-anchor="middle"]`, (ts) => ts.map((t) => t.textContent));
+      expect(tickLabels[0]).toBe('0 s');
+      expect(ticks[0]).toBeCloseTo(zero, 1);
+      const step = Number(/^[\d.]+/.exec(tickLabels[1]!)![0]);
+      const pxPerSecond = (ticks[1]! - ticks[0]!) / step;
+      for (const [k, a] of active.entries()) {
+        const [pending, firing] = bars[k]!.rects;
+        expect(pending!.cls).toBe('pending');
+        expect(pending!.x).toBeCloseTo(zero + a.pendingSeconds! * pxPerSecond, 0);
+        if (a.firingSeconds !== undefined) {
+          expect(firing!.cls).toBe('firing');
+          expect(firing!.x).toBeCloseTo(zero + a.firingSeconds * pxPerSecond, 0);
+          if (a.resolvedSeconds !== undefined) expect(firing!.x + firing!.w).toBeCloseTo(zero + a.resolvedSeconds * pxPerSecond, 0);
+        } else {
+          expect(bars[k]!.rects).toHaveLength(1);
+          expect(pending!.x + pending!.w).toBeCloseTo(zero + a.resolvedSeconds! * pxPerSecond, 0);
+        }
+        // Still active when the drill ended: an arrowhead, no end.
+        expect(bars[k]!.open).toBe(a.resolvedSeconds === undefined ? 1 : 0);
+      }
+    }
+    expect(await page.$$eval('svg.alert-timeline', (s) => s.map((x) => x.querySelectorAll('g.alert-bar').length))).toEqual([1, 3]);
+    expect(await page.$$eval('svg.alert-timeline text.fault', (ts) => ts.map((t) => t.textContent))).toEqual(['0: the kill', '0: the stop of PostgreSQL']);
+  });
+
+  it('puts one alert line per drill in summary.md, and each expectation in junit.xml in place of its objective', async () => {
+    const r = await render('drill-alerts');
+    expect(r.verdict).toMatchObject({ status: 'pass', exitCode: 0, reasons: [] });
+    const lines = r.markdown.split('\n').filter((l) => l.startsWith('**Alerts in drill'));
+    expect(lines).toEqual([
+      '**Alerts in drill app-crash** (seconds from the kill): fired: none; stayed silent: ApiHealthCheckFailing ✅, DatabaseConnectionFailure ✅, 9 more not judged; failed expectations: none.',
+      '**Alerts in drill db-outage** (seconds from the stop of PostgreSQL): fired: ApiHighErrorRate +8.204 s (still firing at the end), ApiHealthCheckFailing +6.243 s (resolved +7.175 s) ✅, DatabaseConnectionFailure +1.134 s (resolved +7.175 s) ✅; stayed silent: 8 not judged; failed expectations: none.',
+    ]);
+    const j = await parseJunit(r.junit);
+    expect(j.failures).toBe(0);
+    for (const [i, journal] of journals.entries()) {
+      const s = j.suites.find((x) => x.name === `drill ${names[i]}`)!;
+      // One testcase per objective, no more: the alert expectations are among the objectives.
+      expect(s.cases.map((c) => c.name)).toEqual(journal.objectives.map((o) => o.name));
+      expect(s.cases.filter((c) => c.classname === `drills.${names[i]}.alerts`).map((c) => c.name)).toEqual(
+        journal.alerts!.filter((a) => a.expected !== 'any').map((a) => `alert ${a.alert} ${a.expected === 'fire' ? 'fires and resolves' : 'stays silent'}`));
+    }
+    expect(j.tests).toBe(journals.reduce((n, x) => n + x.objectives.length, 0));
+  });
+
+  it('draws no timeline when no alert left inactive, and starts a bar left of 0 for an alert already pending before the fault', async () => {
+    const dir = copyFixture('drill-alerts', (x) => {
+      editJson<DrillJournal>(x, 'drills/app-crash.json', (jr) => {
+        const a = jr.alerts!.find((y) => y.alert === 'ApiHealthCheckFailing')!;
+        delete a.pendingSeconds;
+        delete a.resolvedSeconds;
+        a.state = 'inactive';
+      });
+      editJson<DrillJournal>(x, 'drills/db-outage.json', (jr) => { jr.alerts!.find((y) => y.alert === 'ApiHighErrorRate')!.pendingSeconds = -2; });
+    });
+    const r = await generateReport(dir, { write: false });
+    const d = await parse(r.html);
+    expect(await page.$$('#drill-0-alerts svg')).toHaveLength(0);
+    expect(await page.textContent('#drill-0-alerts p.note')).toBe('No alert left inactive during the drill, so there is no timeline to draw.');
+    const row = (await d.table('drill-1-alerts-table')).find((x) => x[0]!.text === 'ApiHighErrorRate')!;
+    expect([row[3]!.text, row[3]!.value]).toEqual(['−2 s', '-2']);
+    const svg = '#drill-1-alerts-timeline';
+    const zero = Number(await page.getAttribute(`${svg} line.fault`, 'x1'));
+    const ticks = await page.$$eval(`${svg} line.tick`, (ls) => ls.map((l) => Number(l.getAttribute('x1'))));
+    const labels = await page.$$eval(`${svg} > text[text-anchor="middle"]`, (ts) => ts.map((t) => t.textContent));
+    expect(labels.slice(0, 3)).toEqual(['−2 s', '0 s', '2 s']);
+    expect(ticks[1]).toBeCloseTo(zero, 1);
+    const start = Number(await page.getAttribute(`${svg} g.alert-bar[data-alert="ApiHighErrorRate"] rect.pending`, 'x'));
+    expect(start).toBeCloseTo(ticks[0]!, 0);
+    expect(r.markdown).toContain('**Alerts in drill app-crash** (seconds from the kill): fired: none; stayed silent: ApiHealthCheckFailing ✅, DatabaseConnectionFailure ✅, 9 more not judged; failed expectations: none.');
+  });
+
+  it('shows a failed alert expectation as one JUnit failure naming the alert, and leaves the verdict to the drill', async () => {
+    // The outage's health alert never resolved: the drill records the alert, its objective and its verdict as failed.
+    const dir = copyFixture('drill-alerts', (x) => editJson<DrillJournal>(x, 'drills/db-outage.json', (jr) => {
+      const a = jr.alerts!.find((y) => y.alert === 'ApiHealthCheckFailing')!;
+      a.passed = false;
+      a.state = 'firing';
+      delete a.resolvedSeconds;
+      const o = jr.objectives.find((y) => y.name === 'alert ApiHealthCheckFailing fires and resolves')!;
+      o.passed = false;
+      o.observed = 'pending +1.069 s, firing +6.243 s (times from the stop of PostgreSQL)';
+      jr.verdict = 'fail';
+    }));
+    const r = await generateReport(dir, { write: false });
+    expect(r.verdict).toMatchObject({ status: 'fail', exitCode: 1, reasons: ['drill db-outage: fail — alert ApiHealthCheckFailing fires and resolves (pending +1.069 s, firing +6.243 s (times from the stop of PostgreSQL), target firing after its for: 5 s, resolved once healed)'] });
+    const j = await parseJunit(r.junit);
+    expect(j.failures).toBe(1);
+    expect(j.tests).toBe(journals.reduce((n, x) => n + x.objectives.length, 0));
+    const failed = j.suites.flatMap((s) => s.cases).filter((c) => c.failure);
+    expect(failed).toEqual([{ classname: 'drills.db-outage.alerts', name: 'alert ApiHealthCheckFailing fires and resolves',
+      failure: 'alert ApiHealthCheckFailing (page): expected to fire, then resolve, but it was pending at +1.069 s, fired at +6.243 s, still firing when the drill ended (seconds from the stop of PostgreSQL)' }]);
+    expect(r.markdown).toContain('ApiHealthCheckFailing +6.243 s (still firing at the end) ❌');
+    expect(r.markdown).toContain('failed expectations: ❌ ApiHealthCheckFailing (expected to fire, then resolve; pending at +1.069 s, fired at +6.243 s, still firing when the drill ended).');
+    const d = await parse(r.html);
+    const row = (await d.table('drill-1-alerts-table')).find((x) => x[0]!.text === 'ApiHealthCheckFailing')!;
+    expect(row.map((x) => x.text).slice(5)).toEqual(['—', '5 s (rule: 2 min)', 'fired, still firing at the end', '✗ not as expected']);
+    expect(await page.$$eval('#drill-1-alerts-timeline g.alert-bar[data-alert="ApiHealthCheckFailing"] path', (p) => p.length)).toBe(1);
+    // Without the timeline the verdict is the same: the objectives decide it, the alerts are shown.
+    const bare = fs.mkdtempSync(path.join(tmp, 'drill-alerts-bare-'));
+    fs.cpSync(dir, bare, { recursive: true });
+    for (const n of names) editJson<DrillJournal>(bare, `drills/${n}.json`, (jr) => { delete jr.alerts; });
+    expect((await generateReport(bare, { write: false })).verdict).toEqual(r.verdict);
   });
 });
 

@@ -161,7 +161,15 @@ export class Drill {
     const error = stopped instanceof DrillStopped ? stopped.verdict === 'error' : !!stopped;
     this.journal.verdict = error ? 'error' : failedObjectives.length ? 'fail' : 'pass';
     this.journal.endedAt = new Date().toISOString();
-    const file = writeJournal(this.spec.out, this.journal);
+    let file: string;
+    try {
+      file = writeJournal(this.spec.out, this.journal);
+    } catch (e) {
+      // A journal the schema refuses is a harness bug: say so once and end (a throw here would
+      // come back through onFatal to this same finish(), over and over).
+      this.print(`shipcheck: ${isShipcheckError(e) ? e.message : (e as Error).stack ?? String(e)}`);
+      return DRILL_EXIT.error;
+    }
     this.print('');
     for (const [k, v] of Object.entries(this.journal.measurements)) {
       const t = this.journal.targets[k];
@@ -185,7 +193,10 @@ let active: Drill | undefined;
 const onFatal = (e: unknown) => {
   if ((e as Error)?.name === 'HelpShown') return;
   if (active) {
-    void active.finish(e as Error).then((code) => { process.exitCode = code; });
+    void active.finish(e as Error).then((code) => { process.exitCode = code; }, (err: unknown) => {
+      process.stderr.write(`shipcheck: the drill could not finish: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exitCode = DRILL_EXIT.error;
+    });
     return;
   }
   process.stderr.write(`shipcheck: ${isShipcheckError(e) ? e.message : (e as Error)?.stack ?? String(e)}\n`);

@@ -59,6 +59,7 @@ export const drillJournalSchema = {
     error: { type: 'string' },
     sabotage: { type: 'string' },
     context: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+    alertsFrom: { type: 'string', minLength: 1 },
     alerts: {
       type: 'array',
       items: {
@@ -94,6 +95,10 @@ export function journalProblems(journal: unknown): string[] {
 /** Validates and writes `<dir>/drills/<name>.json`; returns its path. */
 export function writeJournal(dir: string, journal: DrillJournal): string {
   const problems = journalProblems(journal);
-  if (problems.length) throw fail('SHIPCHECK_ERR_DRILL_JOURNAL', { drill: journal.drill, reason: problems.join('; ') });
+  if (problems.length) {
+    // Kept, so a drill's measurements are not lost to a bug in its journal.
+    const kept = writeJson(dir, path.join('drills', `${journal.drill}.refused.json`), journal);
+    throw fail('SHIPCHECK_ERR_DRILL_JOURNAL', { drill: journal.drill, reason: `${problems.join('; ')} (kept as ${kept})` });
+  }
   return writeJson(dir, path.join('drills', `${journal.drill}.json`), journal);
 }

@@ -216,6 +216,7 @@ export class AlertWatch {
 /** Records the alert timeline in the journal and one objective per alert with an expectation. */
 export function recordAlerts(drill: Drill, alerts: DrillAlert[], faultLabel: string): void {
   drill.journal.alerts = alerts;
+  drill.journal.alertsFrom = faultLabel;
   const named = (f: (a: DrillAlert) => boolean) => alerts.filter(f).map((a) => a.alert).join(', ') || 'none';
   drill.context('alertsFired', named((a) => a.firingSeconds !== undefined));
   drill.context('alertsSilent', named((a) => a.pendingSeconds === undefined));
