@@ -4,15 +4,14 @@
  */
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { redactUrl } from '../harness/redact.ts';
+import { mayHoldUrlSecret, redactUrl } from '../harness/redact.ts';
 import type { MetricDef, Tags } from './metrics/types.ts';
 import type { SampleListener } from './runtime.ts';
 
 /** A credential in a URL (user:password@, ?api_key=) never reaches the file; other URLs stay exactly as k6 writes them. */
-const MAY_HOLD_SECRET = /@|[?&][^=&]*(key|token|secret|password|auth)[^=&]*=/i;
 function safeTagsJson(tags: Tags): string {
   const { url, name } = tags;
-  const risky = (v: unknown): v is string => typeof v === 'string' && MAY_HOLD_SECRET.test(v);
+  const risky = (v: unknown): v is string => typeof v === 'string' && mayHoldUrlSecret(v);
   if (!risky(url) && !risky(name)) return JSON.stringify(tags);
   return JSON.stringify({ ...tags, ...(risky(url) ? { url: redactUrl(url) } : {}), ...(risky(name) ? { name: redactUrl(name) } : {}) });
 }

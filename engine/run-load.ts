@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT, fail } from '../harness/errors.ts';
-import { redactText } from '../harness/redact.ts';
+import { redactText, SECRET_NAME } from '../harness/redact.ts';
 import { createResultDir, startMeta, writeJson } from '../harness/result-folder.ts';
 import type { K6SummaryData, RunMeta } from '../harness/result-types.ts';
 import type { LiveTarget } from '../harness/target/live-target.ts';
@@ -84,8 +84,6 @@ export function crossedThresholds(summary: K6SummaryData): CrossedThreshold[] {
   }
   return out;
 }
-
-const SECRET_NAME = /key|token|secret|password|auth/i;
 
 export async function runLoad(live: LiveTarget, o: LoadOptions = {}): Promise<LoadResult> {
   if (o.shape && o.script) throw new TypeError('runLoad: give a shape or a script, not both');

@@ -2,12 +2,25 @@
  * Secrets never reach logs or reports: passwords in URLs, bearer tokens and API keys are
  * replaced before anything is printed or written.
  */
+/** Names of settings, variables and query parameters whose values are secrets. */
+export const SECRET_NAME = /key|token|secret|password|auth/i;
+
+/** A cheap look at a URL: userinfo (`user:pw@`) or a secret-named query parameter (`?api_key=`). */
+const MAY_HOLD_URL_SECRET = /:\/\/[^/\s]*@|[?&][^=&]*(?:key|token|secret|password|auth)[^=&]*=/i;
+
+/** Whether `url` may carry a credential; only such URLs need redactUrl (most have none). */
+export function mayHoldUrlSecret(url: string): boolean {
+  return MAY_HOLD_URL_SECRET.test(url);
+}
+
+/** `url` with its password and secret-named query values as `***`; a URL with neither comes back exactly as given. */
 export function redactUrl(url: string): string {
+  if (!mayHoldUrlSecret(url)) return url;
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
     for (const k of [...u.searchParams.keys()]) {
-      if (/key|token|secret|password|auth/i.test(k)) u.searchParams.set(k, '***');
+      if (SECRET_NAME.test(k)) u.searchParams.set(k, '***');
     }
     return u.toString();
   } catch {

@@ -39,8 +39,8 @@ function timestamp(ms: number, format: TimeFormat): string {
 export function csvRow(def: MetricDef, value: number, tags: Tags, time: number, format: TimeFormat): string {
   const extra: string[] = [];
   for (const k of Object.keys(tags).sort()) if (!COLUMN.has(k)) extra.push(`${encodeURIComponent(k)}=${encodeURIComponent(tags[k]!)}`);
-  // Keys in a URL's query (?api_key=) or its userinfo stay out of the file; most URLs have neither.
-  const cell = (k: string) => { const v = tags[k] ?? ''; return k === 'url' && /[?@]/.test(v) ? redactUrl(v) : v; };
+  // Keys in a URL's query (?api_key=) or its userinfo stay out of the file; other URLs as written.
+  const cell = (k: string) => { const v = tags[k] ?? ''; return k === 'url' ? redactUrl(v) : v; };
   const cells = [def.name, timestamp(time, format), value.toFixed(6), ...CSV_TAG_COLUMNS.map(cell), extra.join('&'), ''];
   return `${cells.map(field).join(',')}\n`;
 }

@@ -150,16 +150,13 @@ class Series {
 /** Samples sharing one set of series tags: per metric, the series they update (see targetsOf). */
 interface TagGroup { targets: Map<string, Series[]> }
 
-/** A URL with credentials or a secret-looking query parameter (only those are rewritten, so names stay as written). */
-const SECRET_IN_URL = /:\/\/[^/\s]*@|[?&][^=&]*(key|token|secret|password|auth)[^=&]*=/i;
-
 /** Drops tags the report does not group by (bounding cardinality) and redacts URLs in `name`. */
 function reduceTags(tags: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of SERIES_TAG_KEYS) {
     const v = tags[k];
     if (v === undefined || v === '') continue;
-    out[k] = k === 'name' && SECRET_IN_URL.test(v) ? redactUrl(v) : v;
+    out[k] = k === 'name' ? redactUrl(v) : v;
   }
   return out;
 }
