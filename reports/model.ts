@@ -4,6 +4,7 @@
  * own figures) and from timeseries.json otherwise.
  */
 import type { DrillAlert, DrillJournal, GateRecord, K6Group, K6SummaryData, ScenarioMeta, SmokeResult, Timeseries, TimeseriesSeries } from '../harness/result-types.ts';
+import { alertObjectiveName } from '../harness/alert-objective.ts';
 import { checkComparable, compareBaseline, compareEndpoints, DEFAULT_TOLERANCE, identityOf, type BaselineComparison, type BaselineRow, type Tolerance } from './baseline.ts';
 import { chartSpecs, type ChartPayload } from './charts.ts';
 import { fmtValue } from './format.ts';
@@ -522,7 +523,7 @@ export function drillAlertsOf(drills: DrillJournal[]): Record<string, DrillAlert
   const out: Record<string, DrillAlerts> = {};
   for (const d of drills) {
     if (!d.alerts?.length) continue;
-    // recordAlerts names each expectation's objective "alert <name> …" and ends its observed text "(times from <fault>)".
+    // recordAlerts ends each alert objective's observed text "(times from <fault>)".
     const alertObjectives = d.objectives.filter((o) => o.name.startsWith('alert '));
     const rows: AlertRow[] = d.alerts.map((a) => ({
       ...a,
@@ -531,7 +532,7 @@ export function drillAlertsOf(drills: DrillJournal[]): Record<string, DrillAlert
       happened: alertHappened(a),
       outcome: alertOutcome(a),
       expectation: EXPECTATION[a.expected],
-      objective: a.expected === 'any' ? undefined : alertObjectives.find((o) => o.name.startsWith(`alert ${a.alert} `))?.name,
+      objective: a.expected === 'any' ? undefined : d.objectives.find((o) => o.name === alertObjectiveName(a))?.name,
       result: a.expected === 'any' ? 'recorded' : a.passed ? 'pass' : 'fail',
     }));
     // Journals before alertsFrom carry it only in the objectives' text.

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { alertObjectiveName } from '../../harness/alert-objective.ts';
 import { fail } from '../../harness/errors.ts';
 import { freePort } from '../../harness/free-port.ts';
 import { projectRoot } from '../../harness/project-root.ts';
@@ -225,7 +226,7 @@ export function recordAlerts(drill: Drill, alerts: DrillAlert[], faultLabel: str
     if (a.firingSeconds !== undefined) drill.measure(`alert${a.alert}FiringSeconds`, a.firingSeconds);
     if (a.expected === 'any') continue;
     drill.objective({
-      name: a.expected === 'fire' ? `alert ${a.alert} fires and resolves` : `alert ${a.alert} stays silent`,
+      name: alertObjectiveName(a),
       target: a.expected === 'fire' ? `firing after its for: ${a.forSeconds} s, resolved once healed` : `never firing (for: ${a.forSeconds} s)`,
       observed: `${when} (times from ${faultLabel})`,
       passed: a.passed,
