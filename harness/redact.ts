@@ -13,9 +13,8 @@ export function mayHoldUrlSecret(url: string): boolean {
   return MAY_HOLD_URL_SECRET.test(url);
 }
 
-/** `url` with its password and secret-named query values as `***`; a URL with neither comes back exactly as given. */
+/** `url` with its password and secret-named query values as `***` (normalized by URL; callers that keep other URLs as written check mayHoldUrlSecret first). */
 export function redactUrl(url: string): string {
-  if (!mayHoldUrlSecret(url)) return url;
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { fail } from '../../harness/errors.ts';
-import { redactUrl } from '../../harness/redact.ts';
+import { mayHoldUrlSecret, redactUrl } from '../../harness/redact.ts';
 import { parseDuration } from '../durations.ts';
 import type { MetricDef, Tags } from '../metrics/types.ts';
 import type { Output, OutputContext } from './types.ts';
@@ -40,7 +40,7 @@ export function csvRow(def: MetricDef, value: number, tags: Tags, time: number, 
   const extra: string[] = [];
   for (const k of Object.keys(tags).sort()) if (!COLUMN.has(k)) extra.push(`${encodeURIComponent(k)}=${encodeURIComponent(tags[k]!)}`);
   // Keys in a URL's query (?api_key=) or its userinfo stay out of the file; other URLs as written.
-  const cell = (k: string) => { const v = tags[k] ?? ''; return k === 'url' ? redactUrl(v) : v; };
+  const cell = (k: string) => { const v = tags[k] ?? ''; return k === 'url' && mayHoldUrlSecret(v) ? redactUrl(v) : v; };
   const cells = [def.name, timestamp(time, format), value.toFixed(6), ...CSV_TAG_COLUMNS.map(cell), extra.join('&'), ''];
   return `${cells.map(field).join(',')}\n`;
 }

@@ -6,7 +6,7 @@
  * histogram. Memory therefore grows with seconds × series, never with the number of samples.
  */
 import hdr from 'hdr-histogram-js';
-import { redactUrl } from '../redact.ts';
+import { mayHoldUrlSecret, redactUrl } from '../redact.ts';
 import { SERIES_TAG_KEYS, type K6MetricType, type Timeseries, type TimeseriesSeries } from '../result-types.ts';
 import type { TimeseriesBucketerApi } from './types.ts';
 
@@ -156,7 +156,7 @@ function reduceTags(tags: Record<string, string>): Record<string, string> {
   for (const k of SERIES_TAG_KEYS) {
     const v = tags[k];
     if (v === undefined || v === '') continue;
-    out[k] = k === 'name' ? redactUrl(v) : v;
+    out[k] = k === 'name' && mayHoldUrlSecret(v) ? redactUrl(v) : v;
   }
   return out;
 }
