@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CPU microseconds per request of one or more engine checkouts, interleaved round by round:
 // user + system CPU of `shipcheck run fixed-iterations.js` over --iterations requests, minus the
-// same run with 50 iterations (start-up: bundling, VU init). On a shared machine, throughput
+// same run with 50 iterations (start-up: bundling, VU init) measured in the same round. On a shared machine, throughput
 // swings with the neighbours; CPU per request for the same work moves much less.
 // Usage: node bench/engine/cpu-per-request.mjs [--rounds 6] [--iterations 100000] <checkout> [<checkout> ...]
 // (a checkout: this repository, or `git archive <commit>` unpacked with a node_modules symlink).
@@ -35,17 +35,30 @@ function cpuSeconds(root, iterations) {
 }
 
 try {
-  const startup = roots.map((r) => cpuSeconds(r, 50));
+  // A first run warms each checkout's caches (tsx's transform cache, the OS's file cache): a
+  // cold start-up measured once would be subtracted from every round and flatter that checkout.
+  for (const r of roots) cpuSeconds(r, 50);
+  const startups = roots.map(() => []);
   const rows = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const row = roots.map((r, j) => ((cpuSeconds(r, N) - startup[j]) * 1e6) / (N - 50));
+    // Start-up is measured in every round, beside the long run, so both see the same machine.
+    // The order alternates round by round (ABBA), so neither checkout always runs first.
+    const row = new Array(roots.length);
+    const order = roots.map((_, j) => j);
+    if (i % 2 === 1) order.reverse();
+    for (const j of order) {
+      const s = cpuSeconds(roots[j], 50);
+      startups[j].push(s);
+      row[j] = ((cpuSeconds(roots[j], N) - s) * 1e6) / (N - 50);
+    }
     rows.push(row);
     console.log(`round ${i + 1}  ${row.map((x, j) => `${path.basename(roots[j])} ${x.toFixed(1)} µs`).join('  ')}${roots.length > 1 ? `  ratio ${row.slice(1).map((x) => (row[0] / x).toFixed(3)).join(' ')}` : ''}`);
   }
   const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
   console.log(`\nCPU µs per request, median of ${ROUNDS} rounds of ${N} requests (start-up excluded):`);
-  roots.forEach((r, j) => console.log(`  ${r}: ${median(rows.map((x) => x[j])).toFixed(1)} (start-up ${startup[j].toFixed(2)} s CPU)`));
-  for (let j = 1; j < roots.length; j++) console.log(`  ${path.basename(roots[0])} / ${path.basename(roots[j])}: ${median(rows.map((x) => x[0] / x[j])).toFixed(3)}× (median of per-round ratios)`);
+  roots.forEach((r, j) => console.log(`  ${r}: ${median(rows.map((x) => x[j])).toFixed(1)} (start-up ${median(startups[j]).toFixed(2)} s CPU, median)`));
+  const total = (j) => rows.reduce((a, x) => a + x[j], 0);
+  for (let j = 1; j < roots.length; j++) console.log(`  ${path.basename(roots[0])} / ${path.basename(roots[j])}: ${median(rows.map((x) => x[0] / x[j])).toFixed(3)}× (median of per-round ratios), ${(total(0) / total(j)).toFixed(3)}× (all rounds' CPU)`);
 } finally {
   server.kill();
 }

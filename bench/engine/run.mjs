@@ -116,7 +116,10 @@ const tools = {
 const cpuPerRequest = (r) => (r.cpuSeconds === undefined ? undefined : (r.cpuSeconds * 1e6) / r.requests);
 try {
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [name, fn] of Object.entries(tools)) {
+    // The order rotates round by round, so no tool always runs first (or right after another).
+    const entries = Object.entries(tools);
+    const turn = (round - 1) % entries.length;
+    for (const [name, fn] of [...entries.slice(turn), ...entries.slice(0, turn)]) {
       const r = await fn();
       results[name].push(r);
       const cpu = cpuPerRequest(r);
@@ -145,6 +148,7 @@ try {
   for (const [k, v] of Object.entries(summary)) console.log(`| ${k} | ${fmt(v.rps)} | ${fmt(v.p50)} | ${fmt(v.p99)} | ${v.cpuUsPerRequest === undefined ? '-' : v.cpuUsPerRequest.toFixed(1)} |`);
   console.log(`\nengine / autocannon req/s: ${ratio.toFixed(2)}× (per round: ${roundRatios('engine').map((x) => x.toFixed(2)).join(', ')}; median ${median(roundRatios('engine')).toFixed(2)}×)`);
   if (baselineRoot) console.log(`engine-baseline / autocannon req/s: ${(summary['engine-baseline'].rps / summary.autocannon.rps).toFixed(2)}× (per round: ${roundRatios('engine-baseline').map((x) => x.toFixed(2)).join(', ')}; median ${median(roundRatios('engine-baseline')).toFixed(2)}×)`);
+  if (baselineRoot) console.log(`engine / engine-baseline req/s: ${median(results.engine.map((r, i) => r.rps / results['engine-baseline'][i].rps)).toFixed(2)}× (median; per round: ${results.engine.map((r, i) => (r.rps / results['engine-baseline'][i].rps).toFixed(2)).join(', ')})`);
   console.log(`engine-sync / engine (async) req/s: ${(summary['engine-sync'].rps / summary.engine.rps).toFixed(2)}× (per round: ${results['engine-sync'].map((r, i) => (r.rps / results.engine[i].rps).toFixed(2)).join(', ')})`);
   for (const m of memory) console.log(`memory (${m.mode}): ${m.vus} VUs → peak RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MiB (1 VU: ${(m.baselinePeakRssBytes / 2 ** 20).toFixed(0)} MiB) → ${(m.perVuBytes / 1024).toFixed(1)} KiB per VU above the 1-VU baseline (${(m.perVuIncludingBaselineBytes / 1024).toFixed(1)} KiB counting the whole process); ${m.requests} requests, ${m.failed} failed`);
   const outDir = path.join(root, 'out', 'bench-engine');
