@@ -17,9 +17,9 @@ let dir: string;
 beforeAll(async () => { server = await startServer(); web = await startWebServer(); dir = tempDir('conformance-'); });
 afterAll(async () => { await server.close(); await web.close(); });
 
-async function run(name: string, extra: string[] = []) {
+async function run(name: string, extra: string[] = [], env?: Record<string, string>) {
   const exp = path.join(dir, `${name}.summary.json`);
-  const r = await shipcheck(['run', '--engine', 'node', path.join(scripts, name), '--summary-export', exp, '-e', `BASE=${server.url}`, '-e', `WEB=${web.url}`, ...extra]);
+  const r = await shipcheck(['run', '--engine', 'node', path.join(scripts, name), '--summary-export', exp, '-e', `BASE=${server.url}`, '-e', `WEB=${web.url}`, ...extra], { env });
   const summary = fs.existsSync(exp) ? (JSON.parse(fs.readFileSync(exp, 'utf8')) as LegacyExport) : undefined;
   return { ...r, summary };
 }
@@ -170,6 +170,27 @@ describe('k6 conformance (Node engine)', () => {
     expect(r.code).toBe(107);
     expect(r.stderr).toContain('https://example.com/lib/thing.js');
     expect(r.stderr).toContain('Download the module beside your script');
+  });
+
+  it('console in k6 log format and levels; k6/execution; params.timeout, responseType and discardResponseBodies', async () => {
+    const r = await run('api-details.js');
+    expect(r.code).toBe(0);
+    expect(metric(r.summary, 'checks', 'passes')).toBe(24);
+    expect(metric(r.summary, 'checks', 'fails')).toBe(0);
+    // Not a terminal: logrus's text format, one line per call, warn at level "warning", no debug.
+    const lines = r.stderr.split('\n').filter((l) => l.includes('source=console'));
+    for (const vu of [1, 2]) for (const iter of [0, 1]) {
+      expect(lines.filter((l) => new RegExp(`^time="\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ" level=info msg="hello from VU ${vu} iteration ${iter}" source=console$`).test(l))).toHaveLength(1);
+    }
+    expect(lines.filter((l) => l.includes('level=warning msg="careful"'))).toHaveLength(4);
+    expect(r.stderr).not.toContain('shown only at debug level');
+    // Per VU from 0 in the scenario and the instance; across the scenario each number once.
+    const execs = recorded('/record/exec').map((x) => x.query);
+    expect(execs.map((q) => `${q.vu}:${q.iter}:${q.inInstance}`).sort()).toEqual(['1:0:0', '1:1:1', '2:0:0', '2:1:1']);
+    expect(execs.map((q) => Number(q.inTest)).sort()).toEqual([0, 1, 2, 3]);
+    const debug = await run('api-details.js', [], { K6_LOG_LEVEL: 'debug' });
+    expect(debug.code).toBe(0);
+    expect(debug.stderr.split('\n').filter((l) => l.includes('level=debug msg="shown only at debug level" source=console'))).toHaveLength(4);
   });
 
   it('exec.test.abort() exits 108 after teardown', async () => {
