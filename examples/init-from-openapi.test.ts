@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../harness/project-root.ts';
-import { gateRecord, shipcheck, startStandIn, tempDir, type StandIn } from './testing/run.ts';
+import type { ShipcheckConfig } from '../harness/target/types.ts';
+import { gateRecord, shipcheck, startStandIn, tempDir, variantConfig, type StandIn } from './testing/run.ts';
 
 const TOKENS = ['init-e2e-token-0-0123456789abcdef', 'init-e2e-token-1-0123456789abcdef', 'init-e2e-token-2-0123456789abcdef'];
 const ENV = { CHATBOT_TOKEN: TOKENS[0]!, CHATBOT_TOKENS: TOKENS.join(',') };
@@ -40,17 +41,15 @@ async function gate(url: string, label: string, stages: string[] = [], configFil
  * other test files, where one stalled second puts a 10-second run's health p99 past 100 ms.
  * Tests never judge the machine's speed; the slowed stand-in below proves the limits bite.
  */
-function machineSpeedFree(written: string): string {
-  const file = path.join(path.dirname(written), 'shipcheck.loose.config.ts');
-  fs.writeFileSync(file, `import written from ${JSON.stringify(written)};
-const loosen = (t) => ({
-  ...t,
-  ...(t.pages ? { pages: Object.fromEntries(Object.entries(t.pages).map(([k, p]) => [k, { ...p, fcpMs: 10_000, lcpMs: 10_000, loadMs: 10_000 }])) } : {}),
-  slo: { ...t.slo, healthP99Ms: 1000, groups: Object.fromEntries(Object.entries(t.slo?.groups ?? {}).map(([k, g]) => [k, { ...g, p95Ms: 5000, p99Ms: 5000 }])) },
-});
-export default { ...written, targets: Object.fromEntries(Object.entries(written.targets).map(([k, t]) => [k, loosen(t)])) };
-`);
-  return file;
+async function machineSpeedFree(written: string): Promise<string> {
+  const { default: cfg } = (await import(written)) as { default: ShipcheckConfig };
+  const [name, t] = Object.entries(cfg.targets)[0]!; // init writes one target
+  const loose = <T extends object>(m: Record<string, T> | undefined, limits: Partial<T>) =>
+    Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, { ...v, ...limits }]));
+  return variantConfig(tempDir('init-loose'), written, name, {
+    ...(t.pages ? { pages: loose(t.pages, { fcpMs: 10_000, lcpMs: 10_000, loadMs: 10_000 }) } : {}),
+    slo: { ...t.slo, healthP99Ms: 1000, groups: loose(t.slo?.groups, { p95Ms: 5000, p99Ms: 5000 }) },
+  });
 }
 
 describe('shipcheck init --from-openapi, then shipcheck gate, on a service that is not the included API', () => {
@@ -66,7 +65,7 @@ describe('shipcheck init --from-openapi, then shipcheck gate, on a service that 
   });
 
   it('passes the healthy service with the config as written (its latency limits loosened, as every example\'s passing gate is)', async () => {
-    const r = await gate(standIn.url, 'clean', [], machineSpeedFree(config));
+    const r = await gate(standIn.url, 'clean', [], await machineSpeedFree(config));
     expect(r.out).toContain("'p(99)<1000'"); // the health limit of the loosened copy, not the written 100
     expect(r.out).toContain('GATE PASS  (exit 0)');
     expect(r.code).toBe(0);
