@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // CPU microseconds per request of one or more engine checkouts, interleaved round by round:
 // user + system CPU of `shipcheck run fixed-iterations.js` over --iterations requests, minus the
-// same run with 50 iterations (start-up: bundling, VU init) measured in the same round. On a shared machine, throughput
-// swings with the neighbours; CPU per request for the same work moves much less.
+// same run with 50 iterations (start-up: bundling, VU init) measured in the same round. On a
+// shared machine, throughput swings with the neighbours; CPU per request for the same work moves
+// much less.
 // Usage: node bench/engine/cpu-per-request.mjs [--rounds 6] [--iterations 100000] <checkout> [<checkout> ...]
 // (a checkout: this repository, or `git archive <commit>` unpacked with a node_modules symlink).
 import { execFileSync, spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './median.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '6' }, iterations: { type: 'string', default: '100000' } } });
@@ -54,7 +56,6 @@ try {
     rows.push(row);
     console.log(`round ${i + 1}  ${row.map((x, j) => `${path.basename(roots[j])} ${x.toFixed(1)} µs`).join('  ')}${roots.length > 1 ? `  ratio ${row.slice(1).map((x) => (row[0] / x).toFixed(3)).join(' ')}` : ''}`);
   }
-  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
   console.log(`\nCPU µs per request, median of ${ROUNDS} rounds of ${N} requests (start-up excluded):`);
   roots.forEach((r, j) => console.log(`  ${r}: ${median(rows.map((x) => x[j])).toFixed(1)} (start-up ${median(startups[j]).toFixed(2)} s CPU, median)`));
   const total = (j) => rows.reduce((a, x) => a + x[j], 0);

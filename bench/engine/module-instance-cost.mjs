@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from './median.mjs';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, iterations: { type: 'string', default: '3000000' }, mode: { type: 'string' } } });
 const N = Number(values.iterations);
@@ -62,7 +63,6 @@ if (values.mode) {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
   console.log(`\nCPU ns per iteration (median of ${values.rounds} rounds of ${N}):`);
   for (const m of modes) console.log(`  ${m.padEnd(6)} ${median(rows[m]).toFixed(1)}  (${(median(rows[m]) / median(rows.esm)).toFixed(3)}× esm)`);
 }
