@@ -461,7 +461,8 @@ describe('journeys against a recording server', () => {
       },
       journeys: { walk: { steps: ['list', 'read', 'create', { think: 1 }, 'item'] } },
     }, { name: 'recorder' });
-    const r = await load(await openTarget(target), 'journey', { shape: 'smoke' });
+    // This run judges what the journey sent, not speed (CI saw one 580 ms health probe in a stalled second).
+    const r = await load(await openTarget(relaxed(target)), 'journey', { shape: 'smoke' });
     expect(r.exitCode, explain(r)).toBe(0);
     const walked = server.records.map((x) => x.path);
     expect(walked).toEqual(['/record/list', '/record/create', '/record/item/%2Frecord%2Fcreate']);
