@@ -15,7 +15,7 @@ describe('backup-restore', () => {
     const run = await runDrill('backup-restore', ['--rows', '2000'], { env: { ...process.env, DATABASE_URL: bystander } });
     expect(run.stderr).toBe('');
     expect(run.problems).toEqual([]);
-    expect(run.journal!.verdict).toBe('pass');
+    expect(run.journal!.verdict, `failed objectives: ${JSON.stringify(run.failed)}`).toBe('pass');
     expect(run.code).toBe(0);
     expect(run.journal!.objectives.map((o) => o.name)).toEqual([
       'restored heap and indexes are consistent', 'restored data matches the backup', 'API serves the restored data', 'RTO', 'RPO',
@@ -66,7 +66,7 @@ describe('pitr', () => {
   it('recovers to the disaster instant: every acknowledged write before it, none after, RPO ≤ 1 s', async () => {
     const run = await runDrill('pitr', quick);
     expect(run.problems).toEqual([]);
-    expect(run.journal!.verdict).toBe('pass');
+    expect(run.journal!.verdict, `failed objectives: ${JSON.stringify(run.failed)}`).toBe('pass');
     expect(run.code).toBe(0);
     expect(run.journal!.measurements.rpoSeconds).toBeLessThanOrEqual(1);
     expect(run.journal!.context!.lostAcknowledgedWrites).toBe(0);
@@ -95,7 +95,7 @@ describe('backup-restore against a database it was given', () => {
     const name = new URL(url).pathname.slice(1);
     const run = await runDrill('backup-restore', ['--database-url', url, '--i-know-this-destroys', name]);
     expect(run.problems).toEqual([]);
-    expect(run.journal!.verdict).toBe('pass');
+    expect(run.journal!.verdict, `failed objectives: ${JSON.stringify(run.failed)}`).toBe('pass');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`dropped database ${name}`);
     // The restored database holds the API's schema and the writes made before the backup.

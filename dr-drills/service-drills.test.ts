@@ -21,7 +21,7 @@ describe('app-crash', () => {
     // sabotaged variant below proves the objective still fails when nothing restarts the API.
     const run = await runDrill('app-crash', ['--steady-seconds', '1', '--after-seconds', '0.5', '--downtime-target', '30']);
     expect(run.problems).toEqual([]);
-    expect(run.journal!.verdict).toBe('pass');
+    expect(run.journal!.verdict, `failed objectives: ${JSON.stringify(run.failed)}`).toBe('pass');
     expect(run.code).toBe(0);
     expect(run.journal!.measurements.downtimeSeconds).toBeGreaterThan(0);
     expect(run.stdout).toMatch(/supervisor: the API was killed by SIGKILL; restarting it/);
@@ -42,7 +42,7 @@ describe('db-outage', () => {
   it('the API degrades clearly, fails fast, and recovers by itself when PostgreSQL returns', async () => {
     const run = await runDrill('db-outage', ['--steady-seconds', '1', '--outage-seconds', '2.5', '--after-seconds', '0.5']);
     expect(run.problems).toEqual([]);
-    expect(run.journal!.verdict).toBe('pass');
+    expect(run.journal!.verdict, `failed objectives: ${JSON.stringify(run.failed)}`).toBe('pass');
     expect(run.code).toBe(0);
     expect(run.journal!.measurements.recoverySeconds).toBeLessThanOrEqual(30);
     expect(run.journal!.objectives.map((o) => o.name)).toContain('health reports degraded during the outage');
@@ -63,7 +63,7 @@ describe('ai-outage', () => {
   it('the breaker opens, generation fails fast with a clear 503, reads keep their SLO, the breaker closes', async () => {
     const run = await runDrill('ai-outage', quick);
     expect(run.problems).toEqual([]);
-    expect(run.journal!.verdict).toBe('pass');
+    expect(run.journal!.verdict, `failed objectives: ${JSON.stringify(run.failed)}`).toBe('pass');
     expect(run.code).toBe(0);
     expect(run.journal!.measurements.recoverySeconds).toBeGreaterThan(0);
   });
